@@ -133,6 +133,29 @@ struct LlamaParityTests {
         #expect(maxAbsDifference(rest.values, full.values) < 1e-4)
         #expect(state.length == split && forked.length == ids.count)
     }
+
+    @Test("forks read their parent's positions: same logits as one pass, blind to the parent's later growth")
+    func forks() throws {
+        let ids = Self.ids(0), split = ids.count / 2
+        #expect(ids.count - split >= 3)
+        let m = Self.model
+        let state = m.makeState()
+        _ = try m.forward([SequenceInput(tokens: Array(ids[..<split]), state: state, logits: .none)])
+        // Room for one token only, so the fork's own storage has to grow.
+        let a = state.fork(reserving: 1)
+        let first = try m.forward([SequenceInput(tokens: Array(ids[split..<(split + 2)]), state: a, logits: .all)])[0].values
+        let b = a.fork()
+        // The parent goes on in the same call as a fork of it, with other tokens.
+        let rest = try m.forward([SequenceInput(tokens: [1, 2, 3], state: state, logits: .none),
+                                  SequenceInput(tokens: Array(ids[(split + 2)...]), state: b, logits: .all)])[1].values
+        let full = try m.forward([SequenceInput(tokens: ids, logits: .indices(Array(split..<ids.count)))])[0].values
+        #expect(maxAbsDifference(first + rest, full) < 1e-4)
+        #expect(a.length == split + 2 && b.length == ids.count && state.length == split + 3)
+        // A deep copy of a fork continues exactly as the fork does.
+        let copied = b.copy(), forked = b.fork()
+        let next = try m.forward([SequenceInput(tokens: [42], state: copied), SequenceInput(tokens: [42], state: forked)])
+        #expect(maxAbsDifference(next[0].values, next[1].values) < 1e-4)
+    }
 }
 
 func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {

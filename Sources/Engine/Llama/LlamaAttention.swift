@@ -71,7 +71,7 @@ struct LlamaAttention {
         guard let state = sequence.state else { return }
         let qW = config.queryWidth, kvW = config.kvWidth
         let rows = qkvOut + sequence.firstRow * stride
-        let k = state.keys(layer) + sequence.past * kvW, v = state.values(layer) + sequence.past * kvW
+        let k = state.ownKeys(layer, at: sequence.past), v = state.ownValues(layer, at: sequence.past)
         for i in 0..<sequence.count {
             (k + i * kvW).update(from: rows + i * stride + qW, count: kvW)
             (v + i * kvW).update(from: rows + i * stride + qW + kvW, count: kvW)
@@ -85,19 +85,32 @@ struct LlamaAttention {
         let n = sequence.count, total = sequence.past + n
         guard n > 0 else { return }
         let rows = qkvOut + sequence.firstRow * stride
-        // Keys and values: the sequence's state (already extended), or the new rows themselves.
-        let keys: UnsafePointer<Float>, values: UnsafePointer<Float>, kvStride: Int
-        if let state = sequence.state {
-            keys = UnsafePointer(state.keys(layer)); values = UnsafePointer(state.values(layer)); kvStride = kvW
-        } else {
-            keys = UnsafePointer(rows + qW); values = UnsafePointer(rows + qW + kvW); kvStride = stride
-        }
         let scores = buffer.reserve(n * total)
         let g = h / (c.headCount / c.kvHeadCount)
-        BLAS.gemmTransposedB(m: n, n: total, k: hd, a: rows + h * hd, lda: stride,
-                             b: keys + g * hd, ldb: kvStride, c: scores, ldc: total, alpha: 1 / Float(hd).squareRoot())
+        let query = rows + h * hd, out = heads + sequence.firstRow * qW + h * hd
+        let scale = 1 / Float(hd).squareRoot()
+        // Keys and values: the sequence's state (already extended; a fork's first positions
+        // are its parent's), or the new rows themselves.
+        guard let state = sequence.state else {
+            BLAS.gemmTransposedB(m: n, n: total, k: hd, a: query, lda: stride, b: rows + qW + g * hd, ldb: stride,
+                                 c: scores, ldc: total, alpha: scale)
+            Ops.maskedSoftmax(scores, rows: n, width: total) { sequence.past + $0 + 1 }
+            BLAS.gemm(m: n, n: hd, k: total, a: scores, lda: total, b: rows + qW + kvW + g * hd, ldb: stride, c: out, ldc: qW)
+            return
+        }
+        let (inherited, own) = state.segments(layer, total: total)
+        let first = inherited?.count ?? 0
+        if let inherited {
+            BLAS.gemmTransposedB(m: n, n: first, k: hd, a: query, lda: stride, b: inherited.keys + g * hd, ldb: kvW,
+                                 c: scores, ldc: total, alpha: scale)
+        }
+        BLAS.gemmTransposedB(m: n, n: own.count, k: hd, a: query, lda: stride, b: own.keys + g * hd, ldb: kvW,
+                             c: scores + first, ldc: total, alpha: scale)
         Ops.maskedSoftmax(scores, rows: n, width: total) { sequence.past + $0 + 1 }
-        BLAS.gemm(m: n, n: hd, k: total, a: scores, lda: total, b: values + g * hd, ldb: kvStride,
-                  c: heads + sequence.firstRow * qW + h * hd, ldc: qW)
+        if let inherited {
+            BLAS.gemm(m: n, n: hd, k: first, a: scores, lda: total, b: inherited.values + g * hd, ldb: kvW, c: out, ldc: qW)
+        }
+        BLAS.gemm(m: n, n: hd, k: own.count, a: scores + first, lda: total, b: own.values + g * hd, ldb: kvW,
+                  c: out, ldc: qW, beta: first > 0 ? 1 : 0)
     }
 }

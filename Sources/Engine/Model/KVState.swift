@@ -1,18 +1,34 @@
 /// The keys and values one sequence has computed so far, per layer, so later tokens can
-/// attend to them without recomputing. A forward call appends to it in place; `copy()`
-/// forks it, which is how many continuations share one computed context.
+/// attend to them without recomputing. A forward call appends to it in place.
+///
+/// Many continuations of one computed context are scored by `fork()`: the fork reads the
+/// context's positions from the original (its `parent`) and stores only its own tokens, so
+/// a sweep of a hundred configurations over one prompt holds the prompt once instead of a
+/// hundred copies. `copy()` makes an independent deep copy.
 public final class KVState: @unchecked Sendable {
     public let layerCount: Int
     public let width: Int
     public private(set) var length: Int = 0
+    /// Positions `0..<inherited` are read from `parent`; the rest live in this state.
+    let parent: KVState?
+    let inherited: Int
+    /// Positions forks read from this state; they must never be rewritten.
+    private var pinned = 0
     private(set) var capacity: Int
     private var keys: [UnsafeMutablePointer<Float>]
     private var values: [UnsafeMutablePointer<Float>]
 
-    public init(layerCount: Int, width: Int, capacity: Int = 64) {
+    public convenience init(layerCount: Int, width: Int, capacity: Int = 64) {
+        self.init(layerCount: layerCount, width: width, capacity: capacity, parent: nil, inherited: 0)
+    }
+
+    private init(layerCount: Int, width: Int, capacity: Int, parent: KVState?, inherited: Int) {
         self.layerCount = layerCount
         self.width = width
         self.capacity = max(capacity, 1)
+        self.parent = parent
+        self.inherited = inherited
+        length = inherited
         keys = (0..<layerCount).map { _ in .allocate(capacity: max(capacity, 1) * width) }
         values = (0..<layerCount).map { _ in .allocate(capacity: max(capacity, 1) * width) }
     }
@@ -22,11 +38,35 @@ public final class KVState: @unchecked Sendable {
         values.forEach { $0.deallocate() }
     }
 
-    public func copy() -> KVState {
-        let clone = KVState(layerCount: layerCount, width: width, capacity: max(length, 1))
+    /// Tokens stored in this state itself (not read from the parent).
+    var ownLength: Int { length - inherited }
+
+    /// A state that continues from this one without copying it: it reads this state's
+    /// positions and stores its own, with room for `extra` tokens. This state may go on
+    /// growing, but can no longer be truncated below its current length.
+    public func fork(reserving extra: Int = 16) -> KVState {
+        let root = parent ?? self
+        let child = KVState(layerCount: layerCount, width: width, capacity: ownLength + extra, parent: root,
+                            inherited: parent == nil ? length : inherited)
+        root.pinned = max(root.pinned, child.inherited)
         for l in 0..<layerCount {
-            clone.keys[l].update(from: keys[l], count: length * width)
-            clone.values[l].update(from: values[l], count: length * width)
+            child.keys[l].update(from: keys[l], count: parent == nil ? 0 : ownLength * width)
+            child.values[l].update(from: values[l], count: parent == nil ? 0 : ownLength * width)
+        }
+        child.length = length
+        return child
+    }
+
+    /// An independent copy of every position, with room for `extra` more tokens.
+    public func copy(reserving extra: Int = 16) -> KVState {
+        let clone = KVState(layerCount: layerCount, width: width, capacity: max(length + extra, 1))
+        for l in 0..<layerCount {
+            if let parent {
+                clone.keys[l].update(from: parent.keys[l], count: inherited * width)
+                clone.values[l].update(from: parent.values[l], count: inherited * width)
+            }
+            (clone.keys[l] + inherited * width).update(from: keys[l], count: ownLength * width)
+            (clone.values[l] + inherited * width).update(from: values[l], count: ownLength * width)
         }
         clone.length = length
         return clone
@@ -34,16 +74,20 @@ public final class KVState: @unchecked Sendable {
 
     /// Drops everything after the first `count` tokens (e.g. to rescore a shorter prefix).
     public func truncate(to count: Int) {
+        precondition(count >= max(pinned, inherited),
+                     "KVState.truncate(to: \(count)): forks read the first \(max(pinned, inherited)) positions; copy() the state instead")
         length = min(length, max(0, count))
     }
 
+    /// Room for `needed` positions in all (own storage for a fork).
     func reserve(_ needed: Int) {
-        guard needed > capacity else { return }
-        let newCapacity = max(needed, capacity * 2)
+        let ownNeeded = needed - inherited
+        guard ownNeeded > capacity else { return }
+        let newCapacity = max(ownNeeded, capacity * 2)
         for l in 0..<layerCount {
             for (i, old) in [(0, keys[l]), (1, values[l])] {
                 let grown = UnsafeMutablePointer<Float>.allocate(capacity: newCapacity * width)
-                grown.update(from: old, count: length * width)
+                grown.update(from: old, count: ownLength * width)
                 old.deallocate()
                 if i == 0 { keys[l] = grown } else { values[l] = grown }
             }
@@ -51,9 +95,25 @@ public final class KVState: @unchecked Sendable {
         capacity = newCapacity
     }
 
-    func keys(_ layer: Int) -> UnsafeMutablePointer<Float> { keys[layer] }
-    func values(_ layer: Int) -> UnsafeMutablePointer<Float> { values[layer] }
+    /// The positions `0..<total` of one layer as at most two stored runs: the parent's
+    /// (nil without one) and this state's own.
+    func segments(_ layer: Int, total: Int) -> (inherited: KVSegment?, own: KVSegment) {
+        let own = KVSegment(keys: keys[layer], values: values[layer], count: total - inherited)
+        guard let parent, inherited > 0 else { return (nil, own) }
+        return (KVSegment(keys: parent.keys[layer], values: parent.values[layer], count: inherited), own)
+    }
+
+    /// Where position `position` (≥ inherited) is stored in this state's own storage.
+    func ownKeys(_ layer: Int, at position: Int) -> UnsafeMutablePointer<Float> { keys[layer] + (position - inherited) * width }
+    func ownValues(_ layer: Int, at position: Int) -> UnsafeMutablePointer<Float> { values[layer] + (position - inherited) * width }
 
     /// Called once per forward after every layer has written its `count` new rows.
     func advance(by count: Int) { length += count }
+}
+
+/// A run of consecutive positions' keys and values, `width` floats a position.
+struct KVSegment {
+    let keys: UnsafeMutablePointer<Float>
+    let values: UnsafeMutablePointer<Float>
+    let count: Int
 }

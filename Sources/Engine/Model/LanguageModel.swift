@@ -21,6 +21,8 @@ public struct ModelShape: Sendable, Equatable, Codable {
 /// optional activation editor. Architectures conform to it.
 public protocol LanguageModel: AnyObject, Sendable {
     var shape: ModelShape { get }
+    /// Cores a forward call uses; work around it (scoring logits) uses as many.
+    var threads: Int { get }
     /// Runs the new tokens of every sequence; returns the requested logits per sequence.
     func forward(_ inputs: [SequenceInput], editor: ActivationEditor?) throws -> [Logits]
     /// An empty KV state sized for this network.

@@ -48,8 +48,11 @@ public struct LoglikelihoodRunner {
         return (results.map { $0.map { $0! } }, tokens)
     }
 
-    /// Sequences per forward call when interventions share one (each holds a KV copy).
-    static let sequencesPerCall = 256
+    /// Sequences per forward call when interventions share one: the weights are read once
+    /// for all of them (measured: 512 one-token rows a call score 12% faster than 256).
+    static let sequencesPerCall = 512
+    /// Logit rows (49,152 floats each for SmolLM2) a continuation call may return at once.
+    static let logitRowsPerCall = 4096
 
     struct RequestGroup {
         let context: [Int32]
@@ -79,7 +82,7 @@ public struct LoglikelihoodRunner {
             let sites = interventions.reduce(into: Set<HookSite>()) { $0.formUnion($1?.cleanPassSites ?? []) }
             if !sites.isEmpty {
                 let recorder = ActivationRecorder(sites: sites)
-                let copies = states.map { $0.copy() }
+                let copies = states.map { $0.fork(reserving: 1) }
                 _ = try network.forward(zip(batch, copies).map { SequenceInput(tokens: [$0.context.last!], state: $1, logits: .none) },
                                         editor: recorder)
                 tokens += batch.count
@@ -93,8 +96,11 @@ public struct LoglikelihoodRunner {
         if let prefix {
             // Interventions' last prompt tokens, and then their continuations, go through one
             // forward call per chunk of interventions, so the weights are read once for many
-            // of them; chunks keep the KV copies of a call to a few hundred sequences.
-            let chunk = max(1, Self.sequencesPerCall / max(batch.count, 1))
+            // of them; chunks bound a call's sequences and its logits.
+            let continuationRows = batch.reduce(0) { sum, group in
+                sum + group.members.reduce(0) { $0 + max(encoded[$1].continuation.count - 1, 0) }
+            }
+            let chunk = max(1, min(Self.sequencesPerCall / max(batch.count, 1), Self.logitRowsPerCall / max(continuationRows, 1)))
             var first = 0
             while first < interventions.count {
                 let range = first..<min(first + chunk, interventions.count)
@@ -132,7 +138,7 @@ public struct LoglikelihoodRunner {
         var inputs: [SequenceInput] = [], states: [[KVState]] = [], blocks: [RoutingEditor.Block] = []
         let spans = batch.map { SequenceSpan(promptLength: $0.context.count, firstPosition: $0.context.count - 1) }
         for intervention in interventions {
-            let copies = prefix.map { $0.copy() }
+            let copies = prefix.map { $0.fork(reserving: 1) }
             let editor: ActivationEditor?
             if let intervention, !intervention.cleanPassSites.isEmpty, let clean {
                 editor = intervention.secondPassEditor(clean: clean)
@@ -160,7 +166,7 @@ public struct LoglikelihoodRunner {
             for (g, group) in batch.enumerated() {
                 for r in group.members where encoded[r].continuation.count > 1 {
                     inputs.append(SequenceInput(tokens: Array(encoded[r].continuation.dropLast()),
-                                                state: contexts[k].states[g].copy(), logits: .all))
+                                                state: contexts[k].states[g].fork(reserving: encoded[r].continuation.count), logits: .all))
                     owners.append((k, r))
                     spans.append(SequenceSpan(promptLength: group.context.count, firstPosition: group.context.count))
                 }
@@ -170,19 +176,29 @@ public struct LoglikelihoodRunner {
             }
         }
         let fed = inputs.isEmpty ? [] : try network.forward(inputs, editor: blocks.isEmpty ? nil : RoutingEditor(blocks: blocks))
-        var fedLogits: [Int: [Int: Logits]] = [:]
-        for (i, owner) in owners.enumerated() { fedLogits[owner.k, default: [:]][owner.request] = fed[i] }
+        // Every logits row is summarised once (in parallel), however many continuations it scores.
+        var rows: [ArraySlice<Float>] = []
+        for k in interventions.indices { for g in batch.indices { rows.append(contexts[k].lastLogits[g].last) } }
+        var fedRowStart: [Int] = []
+        for logits in fed {
+            fedRowStart.append(rows.count)
+            for i in logits.rows.indices { rows.append(logits[i]) }
+        }
+        var fedIndex: [Int: [Int: Int]] = [:]
+        for (i, owner) in owners.enumerated() { fedIndex[owner.k, default: [:]][owner.request] = fedRowStart[i] }
+        let summaries = LogitSummary.summarize(rows, threads: network.threads)
         for k in interventions.indices {
             for (g, group) in batch.enumerated() {
+                let contextRow = k * batch.count + g
                 for r in group.members {
                     let tokens = encoded[r].continuation
-                    var (sum, top) = Self.score(contexts[k].lastLogits[g].last, token: tokens[0])
-                    var argmax = [top]
-                    if let rest = fedLogits[k]?[r] {
+                    var sum = summaries[contextRow].logProbability(of: tokens[0], in: rows[contextRow])
+                    var argmax = [summaries[contextRow].argmax]
+                    if let first = fedIndex[k]?[r] {
                         for i in 1..<tokens.count {
-                            let (lp, best) = Self.score(rest[i - 1], token: tokens[i])
-                            sum += lp
-                            argmax.append(best)
+                            let row = first + i - 1
+                            sum += summaries[row].logProbability(of: tokens[i], in: rows[row])
+                            argmax.append(summaries[row].argmax)
                         }
                     }
                     results[k][r] = LoglikelihoodResult(logprob: sum, isGreedy: argmax == tokens, tokenCount: tokens.count, argmaxTokens: argmax)
@@ -190,15 +206,5 @@ public struct LoglikelihoodRunner {
             }
         }
         return inputs.reduce(0) { $0 + $1.tokens.count }
-    }
-
-    /// log softmax(logits)[token] in double precision, and the argmax token.
-    static func score(_ logits: ArraySlice<Float>, token: Int32) -> (Double, Int32) {
-        var maximum = -Float.infinity
-        for v in logits { maximum = max(maximum, v) }
-        var sum = 0.0
-        for v in logits { sum += Double(expf(v - maximum)) }
-        let value = logits[logits.startIndex + Int(token)]
-        return (Double(value - maximum) - log(sum), logits.argmaxIndex)
     }
 }

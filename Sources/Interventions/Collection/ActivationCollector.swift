@@ -40,28 +40,30 @@ public struct ActivationCollector {
             widths[kind] = shape.width(of: probe)
             for l in 0..<layers { sites.insert(HookSite(kind: kind, layer: l)!) }
         }
-        // Sequences: for each pair, prompt + positive then prompt + negative.
-        var sequences: [(tokens: [Int32], promptLength: Int)] = []
-        for pair in pairs {
-            for answer in [pair.positive, pair.negative] {
-                let request = LoglikelihoodRequest(context: pair.context, continuation: answer, wholeWordSplit: wholeWordSplit)
-                let e = try request.encode(with: tokenizer)
-                sequences.append((e.context + e.continuation, e.context.count))
-            }
-        }
+        // Each pair's shared prompt runs once into a KV state and its two answers continue from
+        // copies of it (half the tokens of running prompt + answer twice). Read positions are
+        // absolute, so a range may fall in the prompt, the answer or both.
         var rows: [[String: [Float]]] = []
         var start = 0
-        while start < sequences.count {
-            let batch = Array(sequences[start..<min(start + batchSize, sequences.count)])
-            let recorder = PositionRecorder(sites: sites, layers: layers, widths: widths, sequences: batch.map {
-                switch position {
-                case .lastToken: return ($0.tokens.count - 1)..<$0.tokens.count
-                case .promptLast: return ($0.promptLength - 1)..<$0.promptLength
-                case .answerMean: return $0.promptLength..<$0.tokens.count
+        while start < pairs.count {
+            let batch = try pairs[start..<min(start + batchSize, pairs.count)].map(split)
+            let shared = PositionRecorder(sites: sites, layers: layers, widths: widths,
+                                          ranges: batch.map { pair in pair.answers.map { position.range(in: $0) } })
+            let states = batch.map { _ in network.makeState() }
+            if batch.contains(where: { !$0.prefix.isEmpty }) {
+                _ = try network.forward(zip(batch, states).map { SequenceInput(tokens: $0.prefix, state: $1, logits: .none) }, editor: shared)
+            }
+            let answers = batch.flatMap { pair in pair.answers.map { [position.range(in: $0)] } }
+            let own = PositionRecorder(sites: sites, layers: layers, widths: widths, ranges: answers)
+            let inputs = zip(batch, states).flatMap { pair, state in
+                pair.answers.map { SequenceInput(tokens: Array($0.tokens[pair.prefix.count...]), state: state.fork(), logits: .none) }
+            }
+            _ = try network.forward(inputs, editor: own)
+            for (p, pair) in batch.enumerated() {
+                for a in pair.answers.indices {
+                    rows.append(PositionRecorder.mean(shared.sums[p][a], own.sums[2 * p + a][0], count: answers[2 * p + a][0].count))
                 }
-            })
-            _ = try network.forward(batch.map { SequenceInput(tokens: $0.tokens, logits: .none) }, editor: recorder)
-            rows += recorder.means()
+            }
             start += batch.count
         }
         var positive: [String: [[Float]]] = [:], negative: [String: [[Float]]] = [:]
@@ -71,40 +73,73 @@ public struct ActivationCollector {
         }
         return Result(layers: layers, widths: widths, positive: positive, negative: negative)
     }
+
+    /// A pair as token sequences: prompt + positive and prompt + negative, and the prefix
+    /// they share (each keeps at least one token of its own).
+    struct EncodedPair {
+        let answers: [(tokens: [Int32], promptLength: Int)]
+        let prefix: [Int32]
+    }
+
+    private func split(_ pair: ContrastivePair) throws -> EncodedPair {
+        let answers = try [pair.positive, pair.negative].map { answer in
+            let e = try LoglikelihoodRequest(context: pair.context, continuation: answer, wholeWordSplit: wholeWordSplit).encode(with: tokenizer)
+            return (tokens: e.context + e.continuation, promptLength: e.context.count)
+        }
+        let a = answers[0].tokens, b = answers[1].tokens
+        var common = 0
+        while common < min(a.count, b.count) - 1 && a[common] == b[common] { common += 1 }
+        return EncodedPair(answers: answers, prefix: Array(a[..<common]))
+    }
 }
 
-/// Sums each sequence's rows inside its position range, per site, into [layer × width].
+extension ReadPosition {
+    /// Absolute token positions read in prompt + answer.
+    func range(in sequence: (tokens: [Int32], promptLength: Int)) -> Range<Int> {
+        switch self {
+        case .lastToken: return (sequence.tokens.count - 1)..<sequence.tokens.count
+        case .promptLast: return (sequence.promptLength - 1)..<sequence.promptLength
+        case .answerMean: return sequence.promptLength..<sequence.tokens.count
+        }
+    }
+}
+
+/// Sums each sequence's rows inside its position ranges (one sum per range), per site,
+/// into [layer × width].
 final class PositionRecorder: ActivationEditor {
     private let sites: Set<HookSite>
     private let widths: [String: Int]
     private let layers: Int
-    private let ranges: [Range<Int>]
-    private var sums: [[String: [Float]]]
+    private let ranges: [[Range<Int>]]
+    private(set) var sums: [[[String: [Float]]]]
 
-    init(sites: Set<HookSite>, layers: Int, widths: [String: Int], sequences ranges: [Range<Int>]) {
+    init(sites: Set<HookSite>, layers: Int, widths: [String: Int], ranges: [[Range<Int>]]) {
         self.sites = sites
         self.widths = widths
         self.layers = layers
         self.ranges = ranges
-        sums = ranges.map { _ in widths.mapValues { [Float](repeating: 0, count: layers * $0) } }
+        sums = ranges.map { $0.map { _ in widths.mapValues { [Float](repeating: 0, count: layers * $0) } } }
     }
 
     func wants(_ site: HookSite) -> Bool { sites.contains(site) }
 
     func visit(_ view: ActivationView) {
         guard let layer = view.site.layer, let width = widths[view.site.kind] else { return }
-        for (r, row) in view.rows.enumerated() where ranges[row.sequence].contains(row.position) {
-            let values = view[r]
-            sums[row.sequence][view.site.kind]!.withUnsafeMutableBufferPointer { out in
-                for i in 0..<width { out[layer * width + i] += values[i] }
+        for (r, row) in view.rows.enumerated() {
+            for (slot, range) in ranges[row.sequence].enumerated() where range.contains(row.position) {
+                let values = view[r]
+                sums[row.sequence][slot][view.site.kind]!.withUnsafeMutableBufferPointer { out in
+                    for i in 0..<width { out[layer * width + i] += values[i] }
+                }
             }
         }
     }
 
-    func means() -> [[String: [Float]]] {
-        zip(sums, ranges).map { sum, range in
-            let scale = 1 / Float(max(range.count, 1))
-            return sum.mapValues { $0.map { $0 * scale } }
-        }
+    /// (a + b) / count per site, the mean over a range split between two calls.
+    static func mean(_ a: [String: [Float]], _ b: [String: [Float]], count: Int) -> [String: [Float]] {
+        let scale = 1 / Float(max(count, 1))
+        var out = a
+        for (kind, values) in b { out[kind] = zip(a[kind]!, values).map { ($0 + $1) * scale } }
+        return out
     }
 }

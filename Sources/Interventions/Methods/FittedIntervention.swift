@@ -12,6 +12,8 @@ public struct FittingOptions: Sendable, Codable, Equatable {
     /// Overrides the method's site kind (e.g. sadi-random on mlp-gate).
     public var siteKind: String? = nil
     public var seed: UInt64 = 1234
+    /// Fit on the first N contrastive pairs only (how much data does a method need?).
+    public var pairLimit: Int? = nil
 
     public init() {}
 }

@@ -6,7 +6,7 @@ extension MethodPipeline {
     /// directions; the same activations of the `validation` split, turned into pairs the
     /// same way, give each probe's held-out accuracy (which ranks the heads).
     public func fitITI(options: FittingOptions, prompt: String? = nil, l2: Float = 1) throws -> FittedITI {
-        let pairs = try items(role: .pairs, prompt: prompt).flatMap(ContrastivePair.pairs(from:))
+        let pairs = try self.pairs(options: options, prompt: prompt)
         let heldOut = try items(role: .validation, prompt: prompt).flatMap(ContrastivePair.pairs(from:))
         return try fitITI(pairs: pairs, validationPairs: heldOut, options: options, l2: l2)
     }

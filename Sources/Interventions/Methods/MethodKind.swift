@@ -14,6 +14,10 @@ public enum MethodKind: String, CaseIterable, Sendable, Codable {
 
     public static var allNames: [String] { allCases.map(\.rawValue) }
 
+    /// SADI and its two ablations: they scale (or, fixed, shift) selected units, which the
+    /// authors' code does in two passes.
+    public var isSADI: Bool { [.sadiHidden, .sadiHead, .sadiNeuron, .sadiRandom, .sadiFixed].contains(self) }
+
     /// The hook-site kind the method reads and edits (ablations default to SADI-HEAD's).
     public var siteKind: String? {
         switch self {

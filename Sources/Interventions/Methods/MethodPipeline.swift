@@ -25,8 +25,14 @@ public struct MethodPipeline {
         return try task.documents(split: split, store: store).map { try task.item($0, prompt: chosen) }
     }
 
+    /// The contrastive pairs of the `pairs` split, the first `options.pairLimit` of them if set.
+    public func pairs(options: FittingOptions, prompt: String? = nil) throws -> [ContrastivePair] {
+        let all = try items(role: .pairs, prompt: prompt).flatMap(ContrastivePair.pairs(from:))
+        return options.pairLimit.map { Array(all.prefix($0)) } ?? all
+    }
+
     public func fit(_ method: MethodKind, options: FittingOptions, prompt: String? = nil) throws -> FittedIntervention {
-        let pairs = try items(role: .pairs, prompt: prompt).flatMap(ContrastivePair.pairs(from:))
+        let pairs = try self.pairs(options: options, prompt: prompt)
         guard let kind = options.siteKind ?? method.siteKind else {
             throw InterventionError.invalid("the baseline has nothing to fit")
         }

@@ -5,7 +5,8 @@ import Interventions
 /// How a method is fitted and applied (shared by `run` and `sweep`).
 struct FittingFlags: ParsableArguments {
     @Option(help: "Tokens edited: all, prompt-last, from-prompt-last, generated (default: the method's).") var policy: PositionsPolicy?
-    @Option(help: "live (edit inside the pass) or two-pass (SADI's official procedure).") var application: InterventionPlan.Application = .live
+    @Option(help: "live (edit inside the pass) or two-pass (SADI's official procedure). Default: two-pass for the SADI methods under --protocol official, else live.")
+    var application: InterventionPlan.Application?
     @Option(name: .customLong("protocol"), help: "harness (log-likelihood, acc/acc_norm) or official (SADI's prompt, greedy exact match).")
     var scoring: ScoringProtocol = .harness
     @Option(help: "Where pair activations are read: last-token, prompt-last, answer-mean.") var position: ReadPosition = .lastToken
@@ -13,8 +14,12 @@ struct FittingFlags: ParsableArguments {
     @Option(name: .customLong("head-score"), help: "Score a head by mean, l2 or mean-abs of its differences.") var headScore: HeadScoring = .mean
     @Option(help: "Restrict units to layers FIRST-LAST, e.g. 10-20.") var layers: String?
     @Option(help: "Site kind for the ablations: attention-heads, mlp-gate, mlp-activation, mlp-output, residual.") var site: String?
+    @Option(help: "Fit on the first N contrastive pairs only (default: the whole pairs split).") var pairs: Int?
 
-    func validate() throws { _ = try layerRange() }
+    func validate() throws {
+        _ = try layerRange()
+        if let pairs, pairs < 1 { throw ValidationError("--pairs must be at least 1, got \(pairs)") }
+    }
 
     func layerRange() throws -> ClosedRange<Int>? {
         guard let layers else { return nil }
@@ -25,16 +30,23 @@ struct FittingFlags: ParsableArguments {
         return parts[0]...parts[1]
     }
 
-    func options(seed: UInt64) throws -> FittingOptions {
+    /// What `--application` means when it is not given: the official protocol reproduces
+    /// SADI's released code, which scales in two passes; CAA and ITI add in the pass.
+    func application(for method: MethodKind) -> InterventionPlan.Application {
+        application ?? (scoring == .official && method.isSADI ? .twoPass : .live)
+    }
+
+    func options(seed: UInt64, method: MethodKind) throws -> FittingOptions {
         var options = FittingOptions()
         options.position = position
         options.ranking = ranking
         options.headScoring = headScore
         options.layers = try layerRange()
         options.policy = policy
-        options.application = application
+        options.application = application(for: method)
         options.siteKind = site
         options.seed = seed
+        options.pairLimit = pairs
         return options
     }
 }

@@ -86,7 +86,7 @@ extension RunCommand {
             configuration["chosen_by"] = "loaded from \(path)"
             return (artifact.plan, configuration)
         }
-        let options = try fitting.options(seed: seed)
+        let options = try fitting.options(seed: seed, method: kind)
         let candidateKs = try methodOptions.k.map { [$0] } ?? methodOptions.parsedKs() ?? kind.defaultKs(layerCount: shape.layerCount)
         try FittedIntervention.checkKs(candidateKs, method: kind, options: options, shape: shape)
         let pipeline = MethodPipeline(task: benchmark, model: model, store: store, scoring: fitting.scoring, batchSize: batchSize)
@@ -98,6 +98,7 @@ extension RunCommand {
             "layers": fitting.layers ?? "all",
         ]
         var sadi: FittedIntervention? = nil, iti: FittedITI? = nil
+        let fitStart = Date()
         if kind == .iti {
             let fitted = try pipeline.fitITI(options: options, prompt: prompt)
             builder = fitted
@@ -114,6 +115,7 @@ extension RunCommand {
             configuration["ranking"] = options.ranking.rawValue
             configuration["head_score"] = options.headScoring.rawValue
         }
+        configuration["fit_seconds"] = String(format: "%.1f", Date().timeIntervalSince(fitStart))
         let k: Int, strength: Double
         if let givenK = methodOptions.k, let givenStrength = methodOptions.chosenStrength {
             (k, strength) = (givenK, givenStrength)
@@ -129,6 +131,7 @@ extension RunCommand {
             (k, strength) = (grid.best.k, grid.best.strength)
             configuration["chosen_by"] = "validation \(grid.metric) over \(candidateKs.count)×\(strengths.count) grid (\(validation.count) items)"
             configuration["validation_score"] = String(grid.best.score)
+            configuration["selection_seconds"] = String(format: "%.1f", grid.seconds)
             Terminal.status(String(format: "chose K=%d strength=%g (validation %@ %.3f) in %.1f s", k, strength, grid.metric, grid.best.score, grid.seconds))
         }
         configuration["k"] = String(k)

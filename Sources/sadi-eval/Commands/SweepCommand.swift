@@ -21,7 +21,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Split to score (default: validation).") var split: String?
     @Option(help: "Score only the first N documents.") var limit: Int?
     @Option(help: "Seed (sadi-random's units).") var seed: UInt64 = 1234
-    @Option(name: .customLong("batch-size"), help: "Documents per forward batch.") var batchSize: Int = 16
+    @Option(name: .customLong("batch-size"), help: "Documents per forward batch.") var batchSize: Int = 32
     @Option(name: .customLong("output-dir"), help: "Folder for results.") var outputDir: String = "results"
 
     func validate() throws {
@@ -42,7 +42,7 @@ struct SweepCommand: ParsableCommand {
         let benchmark = try TaskRegistry.task(named: task, cardsDirectory: common.cardsDirectory)
         let model = try common.loadModel()
         let shape = model.network.shape
-        let options = try fitting.options(seed: seed)
+        let options = try fitting.options(seed: seed, method: kind)
         let ks = try k.map { try ListParsing.integers($0, flag: "--k") } ?? kind.defaultKs(layerCount: shape.layerCount)
         let strengths = try delta.map { try ListParsing.numbers($0, flag: "--delta").map { $0 + 1 } }
             ?? strength.map { try ListParsing.numbers($0, flag: "--strength") } ?? kind.defaultStrengths
