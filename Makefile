@@ -56,13 +56,14 @@ demo: setup build
 	$(BIN) table results
 
 # Every method on COPA test under both protocols, each fitted on the pairs split with K and
-# strength chosen on validation, then the comparison table (the README's; about an hour).
+# strength chosen on validation, then the comparison table (results/copa-methods.md, the
+# README's; about an hour).
 METHODS := baseline sadi-hidden sadi-head sadi-neuron caa iti sadi-random sadi-fixed
 copa-methods: setup build
 	@for p in harness official; do for m in $(METHODS); do \
 	  $(BIN) --task copa --method $$m --protocol $$p --model $(MODEL) || exit 1; \
 	done; done
-	$(BIN) table results --task copa
+	$(BIN) table results --task copa | tee results/copa-methods.md
 
 bench: setup build
 	$(BIN) bench --model $(MODEL)

@@ -11,8 +11,7 @@ struct InterventionCommandTests {
     let scratch: String
 
     init() throws {
-        scratch = NSTemporaryDirectory() + "sadi-cli-methods-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        scratch = try TestPaths.scratchDirectory("sadi-cli-methods")
     }
 
     var env: [String: String] { CommandLineTool.environment(cache: scratch + "/cache") }

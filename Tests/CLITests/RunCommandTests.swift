@@ -9,8 +9,7 @@ struct RunCommandTests {
     let scratch: String
 
     init() throws {
-        scratch = NSTemporaryDirectory() + "sadi-cli-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        scratch = try TestPaths.scratchDirectory("sadi-cli")
     }
 
     var env: [String: String] { CommandLineTool.environment(cache: scratch + "/cache") }

@@ -28,6 +28,13 @@ public enum TestPaths {
         reference + "/gguf/models/tiny-llama-spm-\(variant).gguf"
     }
 
+    /// A new empty folder under the system's temporary directory.
+    public static func scratchDirectory(_ prefix: String) throws -> String {
+        let path = NSTemporaryDirectory() + "\(prefix)-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
     public static func json(_ path: String) throws -> Any {
         guard let data = FileManager.default.contents(atPath: path) else { throw TestDataError("cannot read \(path)") }
         return try JSONSerialization.jsonObject(with: data)
