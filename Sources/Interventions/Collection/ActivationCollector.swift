@@ -41,12 +41,12 @@ public struct ActivationCollector {
             for l in 0..<layers { sites.insert(HookSite(kind: kind, layer: l)!) }
         }
         // Each pair's shared prompt runs once into a KV state and its two answers continue from
-        // copies of it (half the tokens of running prompt + answer twice). Read positions are
+        // forks of it (half the tokens of running prompt + answer twice). Read positions are
         // absolute, so a range may fall in the prompt, the answer or both.
         var rows: [[String: [Float]]] = []
         var start = 0
         while start < pairs.count {
-            let batch = try pairs[start..<min(start + batchSize, pairs.count)].map(split)
+            let batch = try pairs[start..<min(start + batchSize, pairs.count)].map(encode)
             let shared = PositionRecorder(sites: sites, layers: layers, widths: widths,
                                           ranges: batch.map { pair in pair.answers.map { position.range(in: $0) } })
             let states = batch.map { _ in network.makeState() }
@@ -81,7 +81,7 @@ public struct ActivationCollector {
         let prefix: [Int32]
     }
 
-    private func split(_ pair: ContrastivePair) throws -> EncodedPair {
+    private func encode(_ pair: ContrastivePair) throws -> EncodedPair {
         let answers = try [pair.positive, pair.negative].map { answer in
             let e = try LoglikelihoodRequest(context: pair.context, continuation: answer, wholeWordSplit: wholeWordSplit).encode(with: tokenizer)
             return (tokens: e.context + e.continuation, promptLength: e.context.count)
