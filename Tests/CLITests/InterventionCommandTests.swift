@@ -68,6 +68,16 @@ struct InterventionCommandTests {
         #expect(result.comparisons?["acc"]?.n == 8)
     }
 
+    @Test("sweep fits iti with its probes")
+    func itiSweep() throws {
+        let out = scratch + "/iti-sweep"
+        let run = try CommandLineTool.run(["sweep", "--task", "copa", "--method", "iti", "--k", "4", "--strength", "1,5", "--pairs", "40",
+                                           "--limit", "4", "--output-dir", out], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("2 configurations × 4 items"), "\(run.stdout)")
+        #expect(FileManager.default.fileExists(atPath: out + "/" + Self.modelDir + "/sweep-iti-validation.json"))
+    }
+
     @Test("the official protocol scores SADI's prompt by exact match, two-pass")
     func official() throws {
         let out = scratch + "/official"

@@ -31,9 +31,10 @@ public struct EngineBenchmark {
     public let model: any LanguageModel
     public let repeats: Int
 
-    /// Loads the model at `path` and measures every figure the README quotes.
+    /// Prompt shapes (batch × length) measured unless others are given.
     public static let defaultShapes = [(1, 64), (8, 64), (1, 512)]
 
+    /// Loads the model at `path` and measures every figure the README quotes.
     public static func run(modelPath path: String, threads: Int, repeats: Int,
                            shapes: [(batch: Int, length: Int)] = defaultShapes, decodeSteps: Int = 64,
                            progress: (Figure) -> Void = { _ in }) throws -> Report {

@@ -12,15 +12,9 @@ public struct LogitSummary: Sendable, Equatable {
     public let argmax: Int32
 
     public init(_ row: ArraySlice<Float>) {
-        var best = row.startIndex
-        var top = -Float.infinity
-        for i in row.indices where row[i] > top {
-            top = row[i]
-            best = i
-        }
-        if top == -Float.infinity { best = row.startIndex }
+        argmax = row.argmaxIndex
+        let top = row[row.startIndex + Int(argmax)]
         maximum = top
-        argmax = Int32(best - row.startIndex)
         var total = 0.0
         row.withUnsafeBufferPointer { values in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: Self.block) { scratch in

@@ -10,6 +10,11 @@ public struct LoadedModel: Sendable {
     /// `general.name`, else the file name without extension.
     public var name: String {
         if let name = gguf.metadata["general.name"]?.string, !name.isEmpty { return name }
+        return fileStem
+    }
+
+    /// The file name without its `.gguf` extension (results are filed under it).
+    public var fileStem: String {
         let file = path.split(separator: "/").last.map(String.init) ?? path
         return file.hasSuffix(".gguf") ? String(file.dropLast(5)) : file
     }

@@ -48,10 +48,7 @@ public struct Evaluation {
         self.settings = settings
     }
 
-    public var modelDirectoryName: String {
-        let file = (model.path as NSString).lastPathComponent
-        return file.hasSuffix(".gguf") ? String(file.dropLast(5)) : file
-    }
+    public var modelDirectoryName: String { model.fileStem }
 
     /// The method's name in file names: `official` runs get their own files.
     private var fileStem: String { settings.scoring == .official ? settings.method + ".official" : settings.method }
@@ -98,11 +95,7 @@ public struct Evaluation {
         var start = 0
         while start < pending.count {
             let batch = pending[start..<min(start + settings.batchSize, pending.count)]
-            let requests = batch.flatMap { item in
-                item.continuations.map {
-                    LoglikelihoodRequest(context: item.context, continuation: $0, wholeWordSplit: settings.scoring.wholeWordSplit)
-                }
-            }
+            let requests = settings.scoring.requests(for: batch)
             // With an intervention the baseline is scored in the same batches (sharing the
             // clean prompt prefix) for the paired comparison.
             let output = try runner.runCounting(requests, interventions: intervention == nil ? [nil] : [intervention, nil])
@@ -111,17 +104,13 @@ public struct Evaluation {
             let samples = batch.map { item -> MultipleChoiceSample in
                 let range = offset..<(offset + item.continuations.count)
                 offset += item.continuations.count
-                let results = Array(output.results[0][range])
-                var sample = MultipleChoiceSample(item: item, results: results, keepText: settings.logSamples)
-                if settings.scoring == .official {
-                    sample = sample.withGreedyTexts(results.map { model.tokenizer.decode($0.argmaxTokens) }, labels: item.choices)
-                }
+                var sample = settings.scoring.sample(item, results: Array(output.results[0][range]), tokenizer: model.tokenizer,
+                                                     keepText: settings.logSamples)
                 if output.results.count > 1 {
-                    let base = Array(output.results[1][range])
-                    sample.baselineLogprobs = base.map(\.logprob)
-                    if settings.scoring == .official {
-                        sample.baselineGreedyTexts = base.map { model.tokenizer.decode($0.argmaxTokens) }
-                    }
+                    let base = settings.scoring.sample(item, results: Array(output.results[1][range]), tokenizer: model.tokenizer,
+                                                       keepText: false)
+                    sample.baselineLogprobs = base.logprobs
+                    sample.baselineGreedyTexts = base.greedyTexts
                 }
                 return sample
             }

@@ -1,3 +1,5 @@
+import Engine
+
 /// How a multiple-choice task is scored.
 public enum ScoringProtocol: String, Sendable, Codable, CaseIterable {
     /// lm-evaluation-harness: the card's prompt, log-likelihood of each choice, acc/acc_norm.
@@ -26,5 +28,21 @@ public enum ScoringProtocol: String, Sendable, Codable, CaseIterable {
         case .harness: return card.metrics.map(\.scorer)
         case .official: return [ExactMatchScorer()]
         }
+    }
+
+    /// The loglikelihood requests of `items`: one per choice, in item order.
+    public func requests(for items: some Sequence<MultipleChoiceItem>) -> [LoglikelihoodRequest] {
+        items.flatMap { item in
+            item.continuations.map { LoglikelihoodRequest(context: item.context, continuation: $0, wholeWordSplit: wholeWordSplit) }
+        }
+    }
+
+    /// An item's sample from its choices' results; the official protocol decodes each
+    /// choice's teacher-forced greedy tokens for its exact match.
+    public func sample(_ item: MultipleChoiceItem, results: [LoglikelihoodResult], tokenizer: any Tokenizer,
+                       keepText: Bool) -> MultipleChoiceSample {
+        let sample = MultipleChoiceSample(item: item, results: results, keepText: keepText)
+        guard self == .official else { return sample }
+        return sample.withGreedyTexts(results.map { tokenizer.decode($0.argmaxTokens) }, labels: item.choices)
     }
 }

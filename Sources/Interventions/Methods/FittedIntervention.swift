@@ -47,8 +47,8 @@ public struct FittedIntervention: Sendable {
         self.shape = shape
         siteKind = kind
         self.width = width
-        unitSize = kind == "attention-heads" ? shape.headDim : 1
-        let unitName = kind == "attention-heads" ? "attention heads" : kind == "mlp-gate" || kind == "mlp-activation" ? "FFN neurons" : "hidden units"
+        let (unitSize, unitName) = Self.unit(of: kind, shape: shape)
+        self.unitSize = unitSize
         let activations = try SiteActivations(pairs: positive.count, layers: collected.layers, width: width, unitSize: unitSize,
                                               unitName: unitName, positive: positive.flatMap { $0 }, negative: negative.flatMap { $0 })
         difference = meanDifference(activations)
@@ -63,17 +63,30 @@ public struct FittedIntervention: Sendable {
         guard let kind = options.siteKind ?? method.siteKind, let site = HookSite(kind: kind, layer: 0) else {
             throw InterventionError.invalid("--site: '\(options.siteKind ?? "")' is not one of attention-heads, attention-output, mlp-gate, mlp-activation, mlp-output, residual")
         }
+        let (unitSize, name) = unit(of: kind, shape: shape)
         for k in ks {
             if method == .caa {
-                guard (0..<shape.layerCount).contains(k) else {
-                    throw InterventionError.invalid("--k names the CAA layer and must be 0...\(shape.layerCount - 1), got \(k)")
-                }
+                try checkCAALayer(k, shape: shape)
                 continue
             }
-            let unitSize = kind == "attention-heads" ? shape.headDim : 1
-            let name = kind == "attention-heads" ? "attention heads" : kind.hasPrefix("mlp-gate") || kind == "mlp-activation" ? "FFN neurons" : "hidden units"
             _ = try UnitBudget(k: k, layerCount: shape.layerCount, unitsPerLayer: shape.width(of: site) / unitSize,
                                layers: options.layers, unitName: name, kFlag: "--k", layersFlag: "--layers")
+        }
+    }
+
+    /// Values per unit at a site kind (a head's dimensions, or one), and the units' name in messages.
+    static func unit(of kind: String, shape: ModelShape) -> (size: Int, name: String) {
+        switch kind {
+        case "attention-heads": return (shape.headDim, "attention heads")
+        case "mlp-gate", "mlp-activation": return (1, "FFN neurons")
+        default: return (1, "hidden units")
+        }
+    }
+
+    /// CAA's K is the layer its vector is added at.
+    static func checkCAALayer(_ k: Int, shape: ModelShape) throws {
+        guard (0..<shape.layerCount).contains(k) else {
+            throw InterventionError.invalid("--k names the CAA layer and must be 0...\(shape.layerCount - 1), got \(k)")
         }
     }
 
@@ -98,9 +111,7 @@ public struct FittedIntervention: Sendable {
         case .baseline, .iti:  // iti never gets here: init refuses it
             edits = []
         case .caa:
-            guard (0..<shape.layerCount).contains(k) else {
-                throw InterventionError.invalid("--k names the CAA layer and must be 0...\(shape.layerCount - 1), got \(k)")
-            }
+            try Self.checkCAALayer(k, shape: shape)
             let vector = difference[(k * width)..<((k + 1) * width)].map { Float(strength) * $0 }
             edits = [SiteEdit(site: HookSite(kind: siteKind, layer: k)!, indices: Array(0..<width), operation: .add(vector))]
         case .sadiHead, .sadiNeuron, .sadiHidden, .sadiRandom, .sadiFixed:

@@ -50,20 +50,14 @@ public struct GridSearch {
         progress(0, items.count)
         while start < items.count {
             let batch = Array(items[start..<min(start + batchSize, items.count)])
-            let requests = batch.flatMap { item in
-                item.continuations.map { LoglikelihoodRequest(context: item.context, continuation: $0, wholeWordSplit: scoring.wholeWordSplit) }
-            }
+            let requests = scoring.requests(for: batch)
             let output = try runner.runCounting(requests, interventions: plans)
             for p in plans.indices {
                 var offset = 0
                 for item in batch {
                     let results = Array(output.results[p][offset..<(offset + item.continuations.count)])
                     offset += item.continuations.count
-                    var sample = MultipleChoiceSample(item: item, results: results, keepText: false)
-                    if scoring == .official {
-                        sample = sample.withGreedyTexts(results.map { model.tokenizer.decode($0.argmaxTokens) }, labels: item.choices)
-                    }
-                    perPlan[p].append(sample)
+                    perPlan[p].append(scoring.sample(item, results: results, tokenizer: model.tokenizer, keepText: false))
                 }
             }
             start += batch.count

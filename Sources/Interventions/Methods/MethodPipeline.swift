@@ -42,6 +42,11 @@ public struct MethodPipeline {
         return try FittedIntervention(method: method, options: options, shape: model.network.shape, collected: collected)
     }
 
+    /// Fits any method other than the baseline: ITI's probes, or the others' mean differences.
+    public func fitPlanBuilder(_ method: MethodKind, options: FittingOptions, prompt: String? = nil) throws -> any PlanBuilder {
+        method == .iti ? try fitITI(options: options, prompt: prompt) : try fit(method, options: options, prompt: prompt)
+    }
+
     /// The metric the validation search maximises: acc (harness) or exact match (official).
     public var selectionScorer: any Scorer { scoring == .official ? ExactMatchScorer() : AccuracyScorer(.none) }
 }

@@ -2,6 +2,8 @@
 /// validation grid search can score every cell without refitting: SADI/CAA's
 /// `FittedIntervention` and ITI's `FittedITI`.
 public protocol PlanBuilder: Sendable {
+    /// Contrastive pairs it was fitted on.
+    var pairCount: Int { get }
     func plan(k: Int, strength: Double) throws -> InterventionPlan
 }
 

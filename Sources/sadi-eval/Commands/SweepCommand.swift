@@ -50,7 +50,7 @@ struct SweepCommand: ParsableCommand {
         let pipeline = MethodPipeline(task: benchmark, model: model, store: common.dataStore(), scoring: fitting.scoring, batchSize: batchSize)
 
         let fitStart = Date()
-        let fitted = try pipeline.fit(kind, options: options)
+        let fitted = try pipeline.fitPlanBuilder(kind, options: options)
         let fitSeconds = Date().timeIntervalSince(fitStart)
         Terminal.status(String(format: "fitted %@ on %d pairs in %.1f s", kind.rawValue, fitted.pairCount, fitSeconds))
 
@@ -70,9 +70,9 @@ struct SweepCommand: ParsableCommand {
             rowLabels: ks.map(String.init), columnLabels: strengths.map { String(format: "%g", $0 - 1) },
             values: ks.map { k in strengths.map { grid.score(k: k, strength: $0) } },
             higherIsBetter: true, decimals: 1, scale: 100)
-        let file = (common.model as NSString).lastPathComponent
-        let stem = [outputDir, file.hasSuffix(".gguf") ? String(file.dropLast(5)) : file, task,
-                    "sweep-\(kind.rawValue)-\(chosenSplit.name)" + (fitting.scoring == .official ? ".official" : "")].joined(separator: "/")
+        let stem = RunResult.path(outputDirectory: outputDir, model: model.fileStem, task: task,
+                                  method: "sweep-\(kind.rawValue)-\(chosenSplit.name)" + (fitting.scoring == .official ? ".official" : ""),
+                                  suffix: "")
         let report = SweepReport(task: task, split: chosenSplit.name, method: kind.rawValue, scoring: fitting.scoring.rawValue,
                                  application: options.application.rawValue, items: items.count, pairs: fitted.pairCount,
                                  fitSeconds: fitSeconds, gridSeconds: grid.seconds, grid: grid)
