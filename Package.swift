@@ -35,10 +35,11 @@ let package = Package(
                                                 .product(name: "Yams", package: "Yams")],
                 swiftSettings: optimize),
         .target(name: "Interventions", dependencies: ["Harness", "Engine"], swiftSettings: optimize),
-        .target(name: "TaskCOPA", dependencies: ["Harness", "CLibXML2"]),
+        .target(name: "Experiment", dependencies: ["Harness", "Interventions", "Engine"], swiftSettings: optimize),
+        .target(name: "TaskCOPA", dependencies: ["Harness", "CLibXML2"], path: "Sources/Tasks/COPA"),
         .target(name: "TaskRegistry", dependencies: ["Harness", "TaskCOPA"]),
         .executableTarget(name: "sadi-eval", dependencies: [
-            "Engine", "Harness", "Interventions", "TaskRegistry",
+            "Engine", "Harness", "Interventions", "Experiment", "TaskRegistry",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimize),
 
@@ -47,7 +48,7 @@ let package = Package(
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "TestSupport"]),
         .testTarget(name: "TaskTests", dependencies: ["TaskCOPA", "TaskRegistry", "Harness", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Engine", "Harness", "TestSupport"]),
-        .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Harness", "Engine", "TestSupport"]),
+        .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Experiment", "Harness", "Engine", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,22 +1,64 @@
 import Foundation
 import Harness
-import TaskCOPA
 
-/// The task plugins the command line knows. Adding a task: a `Task<Name>` target with one
-/// `BenchmarkTask` type, its card in tasks/<name>.yaml, and one line here.
-public enum TaskRegistry {
-    public static let plugins: [any BenchmarkTask.Type] = [
-        COPATask.self,
-    ]
+/// The task plugins the command line knows, read from the cards in one folder. Each plugin
+/// target registers itself (see `RegisteredTasks.swift`, generated from the targets this one
+/// depends on); a card with variants gives several task names; groups name sets of tasks.
+public struct TaskRegistry: Sendable {
+    public let plugins: [any BenchmarkTask.Type]
+    public let cardsDirectory: String
 
-    public static var names: [String] { plugins.map { $0.name }.sorted() }
+    public init(cardsDirectory: String, plugins: [any BenchmarkTask.Type] = RegisteredTasks.plugins) {
+        self.plugins = plugins
+        self.cardsDirectory = cardsDirectory
+    }
 
-    /// The plugin `name` with its card from `cardsDirectory`.
-    public static func task(named name: String, cardsDirectory: String) throws -> any BenchmarkTask {
-        guard let plugin = plugins.first(where: { $0.name == name }) else {
-            throw HarnessError.unknownName(kind: "task", flag: "--task", given: name, valid: names)
+    /// Every plugin with its card loaded.
+    public func loadedPlugins() throws -> [any BenchmarkTask] {
+        try plugins.sorted { $0.name < $1.name }.map { try $0.load(cardsDirectory: cardsDirectory) }
+    }
+
+    /// Every task name (variants expanded), sorted.
+    public func names() throws -> [String] {
+        try loadedPlugins().flatMap(\.card.taskNames).sorted()
+    }
+
+    /// The task `name`: a plugin's own, or one of its variants.
+    public func task(named name: String) throws -> any BenchmarkTask {
+        for plugin in try loadedPlugins() where plugin.card.taskNames.contains(name) {
+            return try plugin.variant(named: name)
         }
-        return try plugin.load(cardsDirectory: cardsDirectory)
+        throw HarnessError.unknownName(kind: "task", flag: "--task", given: name, valid: try names())
+    }
+
+    /// `--task`'s value as task names: a comma-separated list of names, globs
+    /// (`xcopa_*`) and group names, each expanding to at least one task, in order, once each.
+    public func expand(_ value: String) throws -> [String] {
+        let plugins = try loadedPlugins()
+        let all = plugins.flatMap(\.card.taskNames).sorted()
+        var groups: [String: [String]] = [:]
+        for plugin in plugins { groups.merge(plugin.card.groups) { a, _ in a } }
+        var result: [String] = []
+        func add(_ pattern: String, depth: Int) throws {
+            if let members = groups[pattern], depth < 4 {
+                for member in members { try add(member, depth: depth + 1) }
+                return
+            }
+            let matches = all.filter { fnmatch(pattern, $0, 0) == 0 }
+            guard !matches.isEmpty else {
+                if pattern.contains(where: { "*?[".contains($0) }) {
+                    throw HarnessError.invalidInput("--task: '\(pattern)' matches no task; `sadi-eval tasks` lists them")
+                }
+                throw HarnessError.unknownName(kind: "task", flag: "--task", given: pattern, valid: all + groups.keys.sorted())
+            }
+            for name in matches where !result.contains(name) { result.append(name) }
+        }
+        let parts = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !parts.isEmpty, !parts.contains(where: \.isEmpty) else {
+            throw HarnessError.invalidInput("--task: '\(value)' names no task; write e.g. --task copa or --task 'xcopa_*'")
+        }
+        for part in parts { try add(part, depth: 0) }
+        return result
     }
 
     /// Where the cards are: $SADI_TASKS, ./tasks, or the tasks folder of the checkout the

@@ -31,11 +31,12 @@ struct RunCommandTests {
         let lines = try String(contentsOfFile: out + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.samples.jsonl", encoding: .utf8)
             .split(separator: "\n")
         #expect(lines.count == 25)  // header + one line per document
-        let first = try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as! [String: Any]
-        #expect(first["doc_id"] as? String == "501")
-        #expect((first["context"] as? String) == "The item was packaged in bubble wrap because")
-        #expect((first["choices"] as? [String]) == [" it was fragile.", " it was small."])
-        #expect((first["logprobs"] as? [Double])?.count == 2 && first["gold"] as? Int == 0)
+        let first = try JSONDecoder().decode(Sample.self, from: Data(lines[1].utf8))
+        #expect(first.docID == "501")
+        #expect(first.request.context == "The item was packaged in bubble wrap because")
+        #expect(first.request.choices.map(\.continuation) == [" it was fragile.", " it was small."])
+        #expect(first.response.choiceResults.count == 2 && first.reference == .choice(index: 0))
+        #expect(first.baseline == nil)
         #expect(result.stdout.contains("| copa | test | baseline | acc |"))
         let board = try String(contentsOfFile: out + "/leaderboard.md", encoding: .utf8)
         #expect(board.contains("| model | method | copa acc | copa acc_norm |"))
@@ -136,10 +137,26 @@ struct RunCommandTests {
         #expect(refused.stderr.contains("refit it with --save-intervention on this model"), "\(refused.stderr)")
     }
 
-    @Test("`tasks` lists the plugins and `table` renders the leaderboard")
+    @Test("`tasks` lists the plugins and `table` renders the leaderboard and a task's method table")
     func listing() throws {
         let tasks = try CommandLineTool.run(["tasks"], environment: env)
         #expect(tasks.status == 0)
-        #expect(tasks.stdout.contains("| copa | pairs (pairs), validation (validation), test (test) | lm-eval, sadi | acc, acc_norm |"))
+        #expect(tasks.stdout.contains("| copa | multiple_choice | pairs (pairs), validation (validation), test (test) | lm-eval, sadi | acc, acc_norm | sadi: exact_match |"),
+                "\(tasks.stdout)")
+        // The committed results: every row comes from a results file.
+        let results = TestPaths.repositoryRoot + "/results"
+        let board = try CommandLineTool.run(["table", results], environment: env)
+        #expect(board.status == 0, "\(board.stderr)")
+        #expect(board.stdout.contains("| model | method | copa acc | copa acc_norm | copa exact_match |"), "\(board.stdout)")
+        let baseline = try RunResult.read(path: results + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.json")
+        let acc = String(format: "%.1f ± %.1f", baseline.metrics["acc"]!.value * 100, baseline.metrics["acc"]!.stderr * 100)
+        #expect(board.stdout.contains("| SmolLM2-135M-Instruct.Q4_1 | baseline | \(acc) |"))
+        let methods = try CommandLineTool.run(["table", results, "--task", "copa"], environment: env)
+        #expect(methods.status == 0, "\(methods.stderr)")
+        let rows = methods.stdout.split(separator: "\n").filter { $0.contains("| harness |") || $0.contains("| official |") }
+        #expect(rows.count == 16, "\(methods.stdout)")
+        #expect(methods.stdout.contains("| harness | sadi-head | 1 | 5 |"))
+        let none = try CommandLineTool.run(["table", results, "--task", "boolq"], environment: env)
+        #expect(none.status != 0 && none.stderr.contains("no results for task 'boolq'"))
     }
 }

@@ -53,14 +53,14 @@ struct LoglikelihoodRunnerTests {
         }
         for batch in [1, 3, 16] {
             let runner = LoglikelihoodRunner(network: Self.model.network, tokenizer: Self.model.tokenizer, batchSize: batch)
-            let results = try runner.run(requests)
+            let results = try runner.run(requests, interventions: [nil]).results[0]
             for (r, want) in zip(results, reference) {
                 #expect(abs(r.logprob - want) < 1e-4, "batch \(batch): \(r.logprob) vs \(want)")
             }
         }
         // "Paris" after "The capital of France is" is the model's greedy choice.
         let paris = try LoglikelihoodRunner(network: Self.model.network, tokenizer: Self.model.tokenizer, batchSize: 4)
-            .run([.init(context: "The capital of France is", continuation: " Paris")])[0]
+            .run([.init(context: "The capital of France is", continuation: " Paris")], interventions: [nil]).results[0][0]
         #expect(paris.isGreedy && paris.tokenCount == 1 && abs(paris.logprob - -0.2580728530883789) < 1e-3)
     }
 }

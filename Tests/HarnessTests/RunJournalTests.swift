@@ -4,13 +4,33 @@ import Testing
 
 @Suite("Run journal")
 struct RunJournalTests {
-    func samples(_ ids: ClosedRange<Int>) -> [MultipleChoiceSample] {
+    func samples(_ ids: ClosedRange<Int>) -> [Sample] {
         ids.map { i in
-            let item = MultipleChoiceItem(document: Document(id: "\(i)", fields: [:], gold: i % 2), context: "c",
-                                          continuations: [" a", " b"], choices: ["a", "b"])
-            return MultipleChoiceSample(item: item, results: [.init(logprob: -Double(i), isGreedy: true, tokenCount: 1),
-                                                              .init(logprob: -0.5, isGreedy: false, tokenCount: 2)], keepText: false)
+            let request = Request.loglikelihood(choices: [Choice(context: "c", continuation: " a", text: "a"),
+                                                          Choice(context: "c", continuation: " b", text: "b")])
+            let results = [ChoiceResult(logprob: -Double(i) / 3, isGreedy: true, tokenCount: 1, greedyText: " a"),
+                           ChoiceResult(logprob: -0.5, isGreedy: false, tokenCount: 2, greedyText: " é\n")]
+            return Sample(docID: "\(i)", request: request, reference: .choice(index: i % 2), response: .choices(results),
+                          baseline: i % 3 == 0 ? .choices(results.reversed()) : nil)
         }
+    }
+
+    func generations(_ ids: ClosedRange<Int>) -> [Sample] {
+        ids.map { i in
+            let settings = GenerationSettings(until: ["\n"], maxTokens: 8, sampling: .init(temperature: 0.7, seed: UInt64(i)))
+            return Sample(docID: "g\(i)", request: .generateUntil(context: "Q\(i):", generation: settings),
+                          reference: i % 2 == 0 ? .answers(["x", "y"]) : .answerSets(correct: ["a"], incorrect: ["b"]),
+                          response: .generation(Generation(text: "x\(i)", tokenCount: 3, stoppedBy: .stopString)),
+                          baseline: .generation(Generation(text: "", tokenCount: 0, stoppedBy: .endOfSequence)))
+        }
+    }
+
+    @Test("every output type and reference kind survives the journal exactly")
+    func everyOutputType() throws {
+        let p = path()
+        let all = samples(1...3) + generations(1...3)
+        try RunJournal(path: p, header: header, batchSize: 1).append(all)
+        #expect(try RunJournal(path: p, header: header, batchSize: 1).samples == all)
     }
 
     let header = RunJournal.Header(run: ["task": "copa", "method": "baseline"])

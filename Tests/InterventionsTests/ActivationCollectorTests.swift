@@ -33,12 +33,12 @@ struct ActivationCollectorTests {
 
     @Test("shared prompts give the activations of whole prompt + answer passes", arguments: ReadPosition.allCases)
     func matchesWholePasses(position: ReadPosition) throws {
-        let collector = ActivationCollector(network: Self.model.network, tokenizer: Self.model.tokenizer, batchSize: 2, wholeWordSplit: false)
+        let collector = ActivationCollector(network: Self.model.network, tokenizer: Self.model.tokenizer, batchSize: 2)
         let kinds = ["attention-heads", "mlp-output"]
         let result = try collector.collect(Self.pairs, kinds: kinds, at: position)
         for (p, pair) in Self.pairs.enumerated() {
             for (answer, side) in [(pair.positive, result.positive), (pair.negative, result.negative)] {
-                let e = try LoglikelihoodRequest(context: pair.context, continuation: answer, wholeWordSplit: false).encode(with: Self.model.tokenizer)
+                let e = try LoglikelihoodRequest(context: pair.context, continuation: answer, wholeWordSplit: pair.splitTrailingWhitespace).encode(with: Self.model.tokenizer)
                 let tokens = e.context + e.continuation
                 let range = position.range(in: (tokens, e.context.count))
                 for kind in kinds {

@@ -18,7 +18,7 @@ struct ApplicationTests {
 
     func scores(_ plan: InterventionPlan?) throws -> [Double] {
         try LoglikelihoodRunner(network: Self.model.network, tokenizer: Self.model.tokenizer, batchSize: 2)
-            .run(requests, intervention: plan).map(\.logprob)
+            .run(requests, interventions: [plan]).results[0].map(\.logprob)
     }
 
     func headEdit(layer: Int, heads: [Int], delta: Float) -> SiteEdit {

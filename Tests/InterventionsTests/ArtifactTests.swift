@@ -18,9 +18,9 @@ import Testing
         var options = FittingOptions()
         options.layers = 0...1
         options.seed = 7
-        return try InterventionArtifact(iti: SyntheticHeads.fit(options: options), k: 2, strength: 5,
-                                        model: .init(file: "tiny.gguf", sha256: Self.sha, shape: shape()),
-                                        task: "copa", scoring: .official, notes: ["chosen_by": "flags"])
+        return try SyntheticHeads.fit(options: options).artifact(k: 2, strength: 5,
+                                                                 model: .init(file: "tiny.gguf", sha256: Self.sha, shape: shape()),
+                                                                 task: "copa", scoring: .official, notes: ["chosen_by": "flags"])
     }
 
     func write(_ text: String, _ name: String) throws -> String {
@@ -46,7 +46,7 @@ import Testing
         let loaded = try InterventionArtifact.load(path: path, expectedModelSHA256: Self.sha, modelFile: "tiny.gguf", shape: shape())
         #expect(loaded == artifact)
         #expect(loaded.plan == (try SyntheticHeads.fit().plan(k: 2, strength: 5)))
-        #expect(loaded.method == .iti && loaded.k == 2 && loaded.strength == 5 && loaded.delta == nil)
+        #expect(loaded.method == "iti" && loaded.k == 2 && loaded.strength == 5 && loaded.delta == nil)
         #expect(loaded.positions == .fromPromptLast && loaded.application == .live && loaded.siteKind == "attention-heads")
         #expect(loaded.units.map { [$0.layer, $0.index] } == [[1, 0], [0, 1]])
         #expect(loaded.units[0].score == 1 && loaded.units[1].score == 0.875)
@@ -72,10 +72,11 @@ import Testing
         let positive: [[Float]] = [[1, 1, 5, 5, 0, 0, 0, 0]], negative: [[Float]] = [[0, 0, 1, 1, 0, 0, 0, 0]]
         let collected = ActivationCollector.Result(layers: 2, widths: ["attention-heads": 4],
                                                    positive: ["attention-heads": positive], negative: ["attention-heads": negative])
-        let fitted = try FittedIntervention(method: .sadiHead, options: FittingOptions(), shape: shape, collected: collected)
-        let artifact = try InterventionArtifact(fitted: fitted, k: 1, strength: 3,
-                                                model: .init(file: "tiny.gguf", sha256: Self.sha, shape: shape),
-                                                task: "copa", scoring: .harness)
+        let fitted = FittedMeanDifference(method: SADIHeadMethod(),
+                                          fit: try MeanDifferenceFit(siteKind: "attention-heads", options: FittingOptions(),
+                                                                     shape: shape, collected: collected))
+        let artifact = try fitted.artifact(k: 1, strength: 3, model: .init(file: "tiny.gguf", sha256: Self.sha, shape: shape),
+                                           task: "copa", scoring: .harness, notes: [:])
         #expect(artifact.delta == 2 && artifact.positions == .promptLast)
         #expect(artifact.units == [.init(layer: 0, index: 1, score: 4, differences: [4, 4])])
         #expect(artifact.plan == (try fitted.plan(k: 1, strength: 3)))
@@ -135,7 +136,7 @@ import Testing
         let shape = try self.shape()
         let model = InterventionArtifact.Model(file: "tiny.gguf", sha256: Self.sha, shape: shape)
         func artifact(_ edit: SiteEdit) -> InterventionArtifact {
-            InterventionArtifact(method: .sadiHead, model: model, task: "copa", scoring: .harness, siteKind: "attention-heads",
+            InterventionArtifact(method: "sadi-head", model: model, task: "copa", scoring: .harness, siteKind: "attention-heads",
                                  k: 1, strength: 2, delta: 1,
                                  plan: InterventionPlan(edits: [edit], positions: .promptLast, application: .live, layerCount: 2),
                                  fitting: FittingOptions(), pairCount: 1, scoreMeaning: "D", units: [])
@@ -168,7 +169,7 @@ import Testing
         let shape = try self.shape()
         let plan = InterventionPlan(edits: [SiteEdit(site: .residual(0), indices: [0], operation: .add([.infinity]))],
                                     positions: .all, application: .live, layerCount: 2)
-        let artifact = InterventionArtifact(method: .caa, model: .init(file: "t", sha256: Self.sha, shape: shape), task: "copa",
+        let artifact = InterventionArtifact(method: "caa", model: .init(file: "t", sha256: Self.sha, shape: shape), task: "copa",
                                             scoring: .harness, siteKind: "residual", k: 0, strength: 1, delta: nil, plan: plan,
                                             fitting: FittingOptions(), pairCount: 1, scoreMeaning: "norm", units: [])
         let path = temporaryPath("infinite.json")

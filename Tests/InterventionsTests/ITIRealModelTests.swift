@@ -1,4 +1,5 @@
 import Engine
+import Experiment
 import Foundation
 import Harness
 @testable import Interventions
@@ -33,25 +34,28 @@ struct ITICOPATask: BenchmarkTask {
 
 @Suite("ITI on the real model", .serialized)
 struct ITIRealModelTests {
-    static let model = try! ModelLoader.load(path: TestPaths.smolLM2)
+    static let model = try! ModelUnderTest(loaded: ModelLoader.load(path: TestPaths.smolLM2),
+                                           sha256: SHA256.hex(ofFile: TestPaths.smolLM2))
 
-    static func pipeline() throws -> MethodPipeline {
+    static func items() throws -> TaskItems {
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("iti-tests-cache").path
         let store = DataStore.fromEnvironment(mirror: "file://" + TestPaths.datasets, progress: false,
                                               environment: ["SADI_CACHE": cache, "HOME": NSTemporaryDirectory()])
         let task = try ITICOPATask.load(cardsDirectory: TestPaths.repositoryRoot + "/tasks")
-        return MethodPipeline(task: task, model: model, store: store, scoring: .harness, batchSize: 16)
+        return TaskItems(task: task, store: store, scoring: .harness)
     }
 
     @Test func fitsOnFortyCOPAPairItemsAndEditsExactlyKHeads() throws {
-        let pipeline = try Self.pipeline()
-        let pairItems = try pipeline.items(role: .pairs)
-        let heldItems = try pipeline.items(role: .validation)
+        let items = try Self.items()
+        let pairItems = try items.instances(role: .pairs).instances
+        let heldItems = try items.instances(role: .validation).instances
         #expect(pairItems.count == 400 && heldItems.count == 100)
         let pairs = pairItems.prefix(40).flatMap(ContrastivePair.pairs(from:))
         let held = heldItems.prefix(20).flatMap(ContrastivePair.pairs(from:))
-        let iti = try pipeline.fitITI(pairs: pairs, validationPairs: held, options: FittingOptions())
-        let shape = Self.model.network.shape
+        let fitted = try ITIMethod().fit(FittingData(model: Self.model.loaded, pairs: pairs, validationPairs: { held },
+                                                     options: FittingOptions(), batchSize: 16))
+        let iti = try #require(fitted as? FittedITI)
+        let shape = Self.model.loaded.network.shape
         #expect(iti.heads.count == shape.layerCount * shape.headCount)
         #expect(iti.pairCount == 40 && iti.validationPairCount == 20)
         #expect(iti.heads.allSatisfy { (0...1).contains($0.validationAccuracy) && $0.std.isFinite && $0.std >= 0 })
@@ -83,8 +87,8 @@ struct ITIRealModelTests {
         }
 
         // The validation grid search takes ITI as it takes SADI.
-        let grid = try GridSearch(model: Self.model, scoring: .harness, batchSize: 16)
-            .run(iti, ks: [4, 8], strengths: [0, 5], items: Array(heldItems.prefix(6)), scorer: AccuracyScorer(.none))
+        let grid = try GridSearch(model: Self.model, batchSize: 16)
+            .run(iti, ks: [4, 8], strengths: [0, 5], instances: Array(heldItems.prefix(6)), scorer: AccuracyScorer(.none))
         #expect(grid.cells.count == 4)
         // α = 0 adds zeros: every K scores as the baseline does.
         #expect(grid.score(k: 4, strength: 0) == grid.score(k: 8, strength: 0))
@@ -92,9 +96,8 @@ struct ITIRealModelTests {
         // Saved and loaded for this model, the plan is the one fitted.
         let sha = try SHA256.hex(ofFile: TestPaths.smolLM2)
         let file = (TestPaths.smolLM2 as NSString).lastPathComponent
-        let artifact = try InterventionArtifact(iti: iti, k: 8, strength: 15,
-                                                model: .init(file: file, sha256: sha, shape: shape),
-                                                task: "copa", scoring: .harness)
+        let artifact = try iti.artifact(k: 8, strength: 15, model: .init(file: file, sha256: sha, shape: shape),
+                                        task: "copa", scoring: .harness, notes: [:])
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("iti-real-\(getpid()).json").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try artifact.save(to: path)

@@ -118,12 +118,14 @@ enum SyntheticHeads {
         }
     }
 
-    @Test func methodKindDefaults() throws {
-        #expect(MethodKind(rawValue: "iti") == .iti)
-        #expect(MethodKind.iti.siteKind == "attention-heads")
-        #expect(MethodKind.iti.defaultPolicy == .fromPromptLast)
-        #expect(MethodKind.iti.defaultKs(layerCount: 30) == [4, 8, 16, 32, 48])
-        #expect(MethodKind.iti.defaultStrengths == [1, 2, 5, 10, 15, 20])
-        #expect(MethodKind.iti.kMeaning == "heads")
+    @Test func registryFindsITIWithItsDefaults() throws {
+        let iti = try #require(try MethodRegistry.standard.method(named: "iti"))
+        #expect(iti is ITIMethod && FittedITI.siteKind == "attention-heads")
+        #expect(iti.defaultPolicy == .fromPromptLast && iti.officialApplication == .live)
+        #expect(iti.defaultKs(shape: try syntheticShape(layers: 30, heads: 9, headDim: 64)) == [4, 8, 16, 32, 48])
+        #expect(iti.defaultStrengths == [1, 2, 5, 10, 15, 20])
+        #expect(iti.kMeaning == "heads")
+        #expect(MethodRegistry.standard.names == ["baseline", "sadi-hidden", "sadi-head", "sadi-neuron", "caa", "sadi-random", "sadi-fixed", "iti"])
+        #expect(try MethodRegistry.standard.method(named: "baseline") == nil)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Harness
 import TaskCOPA
 import Testing
@@ -6,17 +7,17 @@ import Testing
 struct COPAPromptTests {
     @Test("lm-eval format, dev item 1 and test item 501, by hand")
     func lmEvalByHand() {
-        #expect(COPAPrompt.lmEval(COPATestData.devItem1) == COPAPromptText(
+        #expect(COPAReferencePrompt.lmEval(COPATestData.devItem1) == COPAReferencePrompt(
             context: "My body cast a shadow over the grass because",
             continuations: [" the sun was rising.", " the grass was cut."], label: 0))
-        #expect(COPAPrompt.lmEval(COPATestData.testItem501) == COPAPromptText(
+        #expect(COPAReferencePrompt.lmEval(COPATestData.testItem501) == COPAReferencePrompt(
             context: "The item was packaged in bubble wrap because",
             continuations: [" it was fragile.", " it was small."], label: 0))
     }
 
     @Test("lm-eval format, an effect item (dev 9): therefore")
     func lmEvalEffect() {
-        #expect(COPAPrompt.lmEval(COPATestData.devItem9) == COPAPromptText(
+        #expect(COPAReferencePrompt.lmEval(COPATestData.devItem9) == COPAReferencePrompt(
             context: "The physician misdiagnosed the patient therefore",
             continuations: [" the patient filed a malpractice lawsuit against the physician.",
                             " the patient disclosed confidential information to the physician."],
@@ -25,12 +26,12 @@ struct COPAPromptTests {
 
     @Test("SADI format, dev item 1 and test item 501, by hand")
     func sadiByHand() {
-        #expect(COPAPrompt.sadi(COPATestData.devItem1) == COPAPromptText(
+        #expect(COPAReferencePrompt.sadi(COPATestData.devItem1) == COPAReferencePrompt(
             context: "Question:\nMy body cast a shadow over the grass. Based on the previous passage, choose the most reasonable cause.\nA:The sun was rising.\nB:The grass was cut.\n\nAnswer:\n",
             continuations: [" A", " B"], label: 0))
-        #expect(COPAPrompt.sadi(COPATestData.testItem501).context
+        #expect(COPAReferencePrompt.sadi(COPATestData.testItem501).context
             == "Question:\nThe item was packaged in bubble wrap. Based on the previous passage, choose the most reasonable cause.\nA:It was fragile.\nB:It was small.\n\nAnswer:\n")
-        #expect(COPAPrompt.sadi(COPATestData.devItem9).context.contains("choose the most reasonable effect.\n"))
+        #expect(COPAReferencePrompt.sadi(COPATestData.devItem9).context.contains("choose the most reasonable effect.\n"))
     }
 
     @Test("lm-eval's transforms: only the first letter, whatever the last character")
@@ -42,7 +43,7 @@ struct COPAPromptTests {
         #expect(COPAPrompt.connector(.effect) == "therefore")
     }
 
-    @Test("tasks/copa.yaml's templates give the pure functions' text; its placeholders are COPA fields")
+    @Test("tasks/copa.yaml's templates give the reference formats' text; its placeholders are COPA fields")
     func cardTemplates() throws {
         let card = try TaskCard.load(name: "copa", directory: COPATestData.tasksDirectory)
         try card.checkPlaceholders(available: COPAPrompt.fieldNames)
@@ -54,11 +55,36 @@ struct COPAPromptTests {
     }
 }
 
-/// Renders both card prompts for an item and compares them with the pure functions.
+/// The two COPA prompt formats written out as their sources state them, independently of
+/// the card's templates: lm-evaluation-harness `super_glue/copa` (utils.py: the premise,
+/// stripped, without its last character, + " because"/" therefore"; continuation " " + the
+/// choice with its first character lower-cased) and SADI's released code (its test inputs
+/// are f'{q} {a}', so the label follows the final newline after a space).
+struct COPAReferencePrompt: Equatable {
+    let context: String
+    let continuations: [String]
+    let label: Int
+
+    static func lmEval(_ item: COPAItem) -> COPAReferencePrompt {
+        func lower(_ text: String) -> String { text.isEmpty ? text : text.prefix(1).lowercased() + text.dropFirst() }
+        let premise = item.premise.trimmingCharacters(in: .whitespacesAndNewlines)
+        let connector = item.asksFor == .cause ? "because" : "therefore"
+        return COPAReferencePrompt(context: String(premise.dropLast()) + " " + connector,
+                                   continuations: [" " + lower(item.choice1), " " + lower(item.choice2)], label: item.label)
+    }
+
+    static func sadi(_ item: COPAItem) -> COPAReferencePrompt {
+        let context = "Question:\n\(item.premise) Based on the previous passage, choose the most reasonable "
+            + "\(item.asksFor.rawValue).\nA:\(item.choice1)\nB:\(item.choice2)\n\nAnswer:\n"
+        return COPAReferencePrompt(context: context, continuations: [" A", " B"], label: item.label)
+    }
+}
+
+/// Renders both card prompts for an item and compares them with the reference formats.
 enum COPATemplateCheck {
     static func mismatch(card: TaskCard, item: COPAItem) throws -> String? {
         let fields = COPAPrompt.fields(of: item)
-        let pairs = [("lm-eval", COPAPrompt.lmEval(item)), ("sadi", COPAPrompt.sadi(item))]
+        let pairs = [("lm-eval", COPAReferencePrompt.lmEval(item)), ("sadi", COPAReferencePrompt.sadi(item))]
         for (name, expected) in pairs {
             let rendered = try card.render(try card.prompt(named: name), fields: fields)
             if rendered.context != expected.context || rendered.continuations != expected.continuations {

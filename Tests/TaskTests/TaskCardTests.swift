@@ -11,7 +11,10 @@ struct TaskCardTests {
         #expect(card.task == "copa")
         #expect(card.source == COPATestData.card)
         #expect(card.outputType == .multipleChoice)
-        #expect(card.metrics == [.acc, .accNorm])
+        #expect(card.metrics == [MetricSpec("acc"), MetricSpec("acc_norm")])
+        #expect(card.official == TaskCard.OfficialProtocol(prompt: "sadi", metrics: [MetricSpec("exact_match", options: ["normalise": "sadi"])]))
+        #expect(try card.prompt(named: "sadi").trailingWhitespace == .context)
+        #expect(card.defaultPrompt.trailingWhitespace == .continuation)
         let archive = "5145348834d2081ad90da0397d1db3d70fa044e506bd8ce224194d24b04cdbbe"
         #expect(card.files["dev"] == DataFile(
             path: "copa/copa-dev.xml", url: "https://asgordon.github.io/downloads/COPA-resources.tgz",

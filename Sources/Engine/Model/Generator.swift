@@ -27,52 +27,21 @@ public struct Generator {
         let state = network.makeState()
         var logits = try network.forward([SequenceInput(tokens: prompt, state: state)], editor: editor)[0]
         var tokens: [Int32] = []
-        var pending: [UInt8] = []
-        var text = ""
+        var stream = TextStream(stopStrings: stopStrings)
         var reason = StopReason.maxTokens
         while tokens.count < maxTokens {
-            let next = logits.last.argmaxIndex
+            let next = TokenSampler.greedy(logits.last)
             if stopAtEOS, next == tokenizer.eosID { reason = .endOfSequence; break }
             tokens.append(next)
-            pending += tokenizer.bytes(of: next)
-            let (complete, rest) = Self.splitCompleteUTF8(pending)
-            pending = rest
-            if !complete.isEmpty {
-                let piece = String(decoding: complete, as: UTF8.self)
-                text += piece
-                if let stop = stopStrings.compactMap({ text.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) {
-                    let kept = String(text[..<stop.lowerBound])
-                    onText(String(kept.dropFirst(text.count - piece.count)))
-                    text = kept
-                    reason = .stopString
-                    break
-                }
-                onText(piece)
-            }
+            let piece = stream.append(tokenizer.bytes(of: next))
+            if !piece.isEmpty { onText(piece) }
+            if stream.stopped { reason = .stopString; break }
             if tokens.count < maxTokens {
                 logits = try network.forward([SequenceInput(tokens: [next], state: state)], editor: editor)[0]
             }
         }
-        if reason != .stopString, !pending.isEmpty {
-            let tail = String(decoding: pending, as: UTF8.self)
-            text += tail
-            onText(tail)
-        }
-        return Output(tokens: tokens, text: text, stoppedBy: reason)
-    }
-
-    /// The longest prefix of `bytes` that ends on a UTF-8 character boundary, and the rest.
-    static func splitCompleteUTF8(_ bytes: [UInt8]) -> ([UInt8], [UInt8]) {
-        var cut = bytes.count
-        var i = bytes.count - 1
-        var seen = 0
-        while i >= 0, seen < 4 {
-            let b = bytes[i]
-            if b & 0xC0 == 0x80 { seen += 1; i -= 1; continue }
-            let need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
-            if need > seen + 1 { cut = i }
-            break
-        }
-        return (Array(bytes[..<cut]), Array(bytes[cut...]))
+        let tail = stream.finish()
+        if !tail.isEmpty { onText(tail) }
+        return Output(tokens: tokens, text: stream.text, stoppedBy: reason)
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// trailing line cut short by the kill is dropped on reopening.
 public final class RunJournal {
     public let path: String
-    public private(set) var samples: [MultipleChoiceSample] = []
+    public private(set) var samples: [Sample] = []
     private var handle: FileHandle?
 
     /// What must match for a journal to be continued.
@@ -33,7 +33,7 @@ public final class RunJournal {
             let decoder = JSONDecoder()
             for (index, line) in lines.dropFirst().enumerated() {
                 do {
-                    samples.append(try decoder.decode(MultipleChoiceSample.self, from: Data(line)))
+                    samples.append(try decoder.decode(Sample.self, from: Data(line)))
                 } catch {
                     throw HarnessError.resultsConflict(path: path, detail: "has an unreadable line \(index + 2)")
                 }
@@ -69,7 +69,7 @@ public final class RunJournal {
     }
 
     /// Appends records and flushes them to disk before returning.
-    public func append(_ new: [MultipleChoiceSample]) throws {
+    public func append(_ new: [Sample]) throws {
         guard let handle else { return }
         var data = Data()
         let encoder = Self.encoder

@@ -6,6 +6,12 @@ public struct RunResult: Codable, Sendable, Equatable {
         public let name: String
         public let file: String
         public let sha256: String
+
+        public init(name: String, file: String, sha256: String) {
+            self.name = name
+            self.file = file
+            self.sha256 = sha256
+        }
     }
 
     public let task: String
@@ -25,6 +31,25 @@ public struct RunResult: Codable, Sendable, Equatable {
     public let tokensPerSecond: Double
     public let gitCommit: String
     public let created: String
+
+    public init(task: String, split: String, prompt: String, method: String, model: Model, configuration: [String: String],
+                metrics: [String: MetricValue], metricOrder: [String], items: Int, comparisons: [String: PairedComparison]?,
+                wallSeconds: Double, tokensPerSecond: Double, gitCommit: String, created: String) {
+        self.task = task
+        self.split = split
+        self.prompt = prompt
+        self.method = method
+        self.model = model
+        self.configuration = configuration
+        self.metrics = metrics
+        self.metricOrder = metricOrder
+        self.items = items
+        self.comparisons = comparisons
+        self.wallSeconds = wallSeconds
+        self.tokensPerSecond = tokensPerSecond
+        self.gitCommit = gitCommit
+        self.created = created
+    }
 
     enum CodingKeys: String, CodingKey {
         case task, split, prompt, method, model, configuration, metrics, items, comparisons

@@ -17,13 +17,8 @@ public struct LoglikelihoodRunner {
         self.batchSize = max(1, batchSize)
     }
 
-    /// Results in request order.
-    public func run(_ requests: [LoglikelihoodRequest], intervention: (any InterventionRuntime)? = nil) throws -> [LoglikelihoodResult] {
-        try runCounting(requests, interventions: [intervention]).results[0]
-    }
-
     /// Results per intervention (nil: none) in request order, and the tokens processed.
-    public func runCounting(_ requests: [LoglikelihoodRequest], interventions: [(any InterventionRuntime)?]) throws
+    public func run(_ requests: [LoglikelihoodRequest], interventions: [(any InterventionRuntime)?]) throws
         -> (results: [[LoglikelihoodResult]], tokens: Int) {
         let encoded = try requests.map { try $0.encode(with: tokenizer) }
         var groupOf: [[Int32]: Int] = [:]

@@ -4,14 +4,20 @@ import Foundation
 /// documents. Everything else (prompts, requests, metrics, splits) comes from the card.
 /// Named `BenchmarkTask` rather than `Task`, which Swift's concurrency already uses.
 public protocol BenchmarkTask: Sendable {
-    /// The card's `task` field and the name users type.
+    /// The card's `task` field and the name users type (variants add their own names).
     static var name: String { get }
     /// The fields every document has, checked against the card's templates when it loads.
     static var fieldNames: Set<String> { get }
+    /// The card, resolved to one variant when the card has variants.
     var card: TaskCard { get }
     init(card: TaskCard)
     /// Every document of one data file (a key of the card's `files`), in file order.
     func documents(file key: String, at url: URL) throws -> [Document]
+    /// The document as a request under `prompt`. The default fills the card's templates:
+    /// one choice per `doc_to_choice` (multiple_choice) or the context and the card's
+    /// `generation` settings (generate_until). Override for requests templates cannot say
+    /// (Winogrande's per-choice contexts).
+    func instance(_ document: Document, prompt: TaskCard.Prompt) throws -> Instance
 }
 
 extension BenchmarkTask {
@@ -20,6 +26,11 @@ extension BenchmarkTask {
         let card = try TaskCard.load(name: name, directory: directory)
         try card.checkPlaceholders(available: fieldNames)
         return Self(card: card)
+    }
+
+    /// The plugin with its card resolved to variant `name` (or the card itself).
+    public func variant(named name: String) throws -> Self {
+        Self(card: try card.resolved(variant: name))
     }
 
     /// The split named `name`, or the card's first split with `role`.
@@ -45,14 +56,26 @@ extension BenchmarkTask {
         return try SeededSubset.items(of: split, from: all)
     }
 
-    /// The document rendered with a prompt of the card.
-    public func item(_ document: Document, prompt: TaskCard.Prompt) throws -> MultipleChoiceItem {
+    public func instance(_ document: Document, prompt: TaskCard.Prompt) throws -> Instance {
         let rendered = try card.render(prompt, fields: document.fields)
-        guard document.gold >= 0, document.gold < rendered.continuations.count else {
-            throw HarnessError.invalidInput("task \(card.task), document \(document.id): gold index \(document.gold) is not one of its \(rendered.continuations.count) choices")
+        switch card.outputType {
+        case .multipleChoice:
+            guard let gold = document.reference.choiceIndex, gold >= 0, gold < rendered.continuations.count else {
+                throw HarnessError.invalidInput("task \(card.task), document \(document.id): the reference \(document.reference) is not one of its \(rendered.continuations.count) choices")
+            }
+            let choices = rendered.continuations.map { continuation in
+                Choice(context: rendered.context, continuation: continuation,
+                       text: String(continuation.dropFirst(prompt.targetDelimiter.count)),
+                       splitTrailingWhitespace: prompt.trailingWhitespace == .continuation)
+            }
+            return Instance(docID: document.id, request: .loglikelihood(choices: choices), reference: .choice(index: gold))
+        case .generateUntil:
+            guard let generation = card.generation else {
+                throw HarnessError.invalidInput("task \(card.task) is generate_until but its card has no `generation`; add one")
+            }
+            return Instance(docID: document.id,
+                            request: .generateUntil(context: rendered.context, generation: generation.settings(documentID: document.id)),
+                            reference: document.reference)
         }
-        let choices = rendered.continuations.map { String($0.dropFirst(prompt.targetDelimiter.count)) }
-        return MultipleChoiceItem(document: document, context: rendered.context,
-                                  continuations: rendered.continuations, choices: choices)
     }
 }

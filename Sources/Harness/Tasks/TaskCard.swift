@@ -10,18 +10,27 @@ public struct TaskCard: Sendable, Hashable, Codable {
     public let task: String
     public let outputType: OutputType
     /// Files by the name splits refer to them with.
-    public let files: [String: DataFile]
+    public internal(set) var files: [String: DataFile]
     public let splits: [Split]
     /// The first is the default.
     public let prompts: [Prompt]
-    public let metrics: [Metric]
+    /// The metrics of the harness protocol; the first one chooses K and strength on validation.
+    public let metrics: [MetricSpec]
+    /// The paper's own protocol (`--protocol official`): its prompt and metrics.
+    public let official: OfficialProtocol?
+    /// How generate_until tasks generate (lm-eval's `generation_kwargs`).
+    public let generation: GenerationEntry?
+    /// Named tasks this card also describes (XCOPA's languages, MMLU's subjects).
+    public let variants: [Variant]
+    /// Names that stand for several tasks or variants (globs allowed), e.g. `mmlu_stem`.
+    public let groups: [String: [String]]
+    /// For a variant: its parameters (the plugin reads them) and the card it comes from.
+    public internal(set) var parameters: [String: String] = [:]
+    public internal(set) var variantOf: String?
     /// Where the card was read from; not part of the card's content.
     public internal(set) var source: String?
 
-    public enum OutputType: String, Sendable, Hashable, Codable, CaseIterable {
-        /// One loglikelihood request per choice; the gold is the document's label.
-        case multipleChoice = "multiple_choice"
-    }
+    public typealias OutputType = Harness.OutputType
 
     /// What a split is used for. `pairs` feed the intervention's fitting (contrastive
     /// pairs), `validation` picks its hyper-parameters, `test` is reported.
@@ -29,13 +38,58 @@ public struct TaskCard: Sendable, Hashable, Codable {
         case pairs, validation, test
     }
 
-    public enum Metric: String, Sendable, Hashable, Codable, CaseIterable {
-        /// Accuracy of the choice with the highest summed loglikelihood.
-        case acc
-        /// Same, with each choice's loglikelihood divided by its length in characters.
-        case accNorm = "acc_norm"
-        /// Same, divided by its length in UTF-8 bytes.
-        case accBytes = "acc_bytes"
+    /// `official: {prompt: sadi, metrics: [...]}`: the prompt and metrics of the method's
+    /// released code, so `--protocol official` is card data, not code.
+    public struct OfficialProtocol: Sendable, Hashable, Codable {
+        public let prompt: String
+        public let metrics: [MetricSpec]
+
+        public init(prompt: String, metrics: [MetricSpec]) {
+            self.prompt = prompt
+            self.metrics = metrics
+        }
+    }
+
+    /// The card's spelling of generation settings; the seed is mixed with each document's id.
+    public struct GenerationEntry: Sendable, Hashable, Codable {
+        public let until: [String]
+        public let maxTokens: Int
+        /// Absent or 0: greedy.
+        public let temperature: Double?
+        public let topP: Double?
+        public let seed: UInt64?
+
+        public init(until: [String], maxTokens: Int, temperature: Double? = nil, topP: Double? = nil, seed: UInt64? = nil) {
+            self.until = until
+            self.maxTokens = maxTokens
+            self.temperature = temperature
+            self.topP = topP
+            self.seed = seed
+        }
+
+        /// The settings of one document's request.
+        public func settings(documentID: String) -> GenerationSettings {
+            var sampling: GenerationSettings.Sampling? = nil
+            if let temperature, temperature > 0 {
+                sampling = .init(temperature: temperature, topP: topP ?? 1,
+                                 seed: DocumentSeed.mix(seed ?? 1234, documentID))
+            }
+            return GenerationSettings(until: until, maxTokens: maxTokens, sampling: sampling)
+        }
+    }
+
+    /// One named task of a card with variants: its parameters and the files it reads
+    /// instead of the card's (same keys).
+    public struct Variant: Sendable, Hashable, Codable {
+        public let name: String
+        public let parameters: [String: String]
+        public let files: [String: DataFile]
+
+        public init(name: String, parameters: [String: String] = [:], files: [String: DataFile] = [:]) {
+            self.name = name
+            self.parameters = parameters
+            self.files = files
+        }
     }
 
     public struct Split: Sendable, Hashable, Codable {
@@ -77,15 +131,26 @@ public struct TaskCard: Sendable, Hashable, Codable {
     public struct Prompt: Sendable, Hashable, Codable {
         public let name: String
         public let docToText: String
+        /// Empty for generate_until prompts.
         public let docToChoice: [String]
         /// lm-eval's default is " ".
         public let targetDelimiter: String
+        /// Where the context's trailing whitespace goes when a choice is tokenised:
+        /// `continuation` (lm-eval: it moves into the continuation) or `context` (it stays
+        /// the last prompt token, as SADI's prompt ending in a newline needs).
+        public let trailingWhitespace: TrailingWhitespace
 
-        public init(name: String, docToText: String, docToChoice: [String], targetDelimiter: String = " ") {
+        public enum TrailingWhitespace: String, Sendable, Hashable, Codable, CaseIterable {
+            case continuation, context
+        }
+
+        public init(name: String, docToText: String, docToChoice: [String], targetDelimiter: String = " ",
+                    trailingWhitespace: TrailingWhitespace = .continuation) {
             self.name = name
             self.docToText = docToText
             self.docToChoice = docToChoice
             self.targetDelimiter = targetDelimiter
+            self.trailingWhitespace = trailingWhitespace
         }
 
         /// The placeholder names used by the templates, in order of first use.
@@ -114,13 +179,18 @@ public struct TaskCard: Sendable, Hashable, Codable {
 
     /// For cards built in code (tests); unlike the loaders, it does not validate.
     public init(task: String, outputType: OutputType, files: [String: DataFile], splits: [Split],
-                prompts: [Prompt], metrics: [Metric]) {
+                prompts: [Prompt], metrics: [MetricSpec], official: OfficialProtocol? = nil,
+                generation: GenerationEntry? = nil, variants: [Variant] = [], groups: [String: [String]] = [:]) {
         self.task = task
         self.outputType = outputType
         self.files = files
         self.splits = splits
         self.prompts = prompts
         self.metrics = metrics
+        self.official = official
+        self.generation = generation
+        self.variants = variants
+        self.groups = groups
     }
 }
 
@@ -197,6 +267,25 @@ extension TaskCard {
     }
 
     public func splits(role: Role) -> [Split] { splits.filter { $0.role == role } }
+
+    /// The names `--task` accepts for this card: its variants', or its own when it has none.
+    public var taskNames: [String] { variants.isEmpty ? [task] : variants.map(\.name) }
+
+    /// The card as variant `name` describes it: that name, its parameters, its files in
+    /// place of the card's. The card's own name resolves to itself when it has no variants.
+    public func resolved(variant name: String) throws -> TaskCard {
+        if variants.isEmpty && name == task { return self }
+        guard let variant = variants.first(where: { $0.name == name }) else {
+            throw HarnessError.unknownName(kind: "task", flag: "--task", given: name, valid: taskNames)
+        }
+        var card = TaskCard(task: variant.name, outputType: outputType, files: files.merging(variant.files) { $1 },
+                            splits: splits, prompts: prompts, metrics: metrics, official: official,
+                            generation: generation, variants: [], groups: [:])
+        card.parameters = variant.parameters
+        card.variantOf = task
+        card.source = source
+        return card
+    }
 
     /// The file a split reads (validation guarantees it exists).
     public func dataFile(for split: Split) -> DataFile { files[split.file]! }
@@ -286,7 +375,7 @@ enum TemplateParser {
 // error instead of a silently ignored line.
 extension TaskCard {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case task, outputType = "output_type", files, splits, prompts, metrics
+        case task, outputType = "output_type", files, splits, prompts, metrics, official, generation, variants, groups
     }
 
     public init(from decoder: any Decoder) throws {
@@ -296,7 +385,11 @@ extension TaskCard {
         files = try container.decode([String: FileEntry].self, forKey: .files).mapValues(\.dataFile)
         splits = try container.decode([Split].self, forKey: .splits)
         prompts = try container.decode([Prompt].self, forKey: .prompts)
-        metrics = try container.decode([Metric].self, forKey: .metrics)
+        metrics = try container.decode([MetricSpec].self, forKey: .metrics)
+        official = try container.decodeIfPresent(OfficialProtocol.self, forKey: .official)
+        generation = try container.decodeIfPresent(GenerationEntry.self, forKey: .generation)
+        variants = try container.decodeIfPresent([Variant].self, forKey: .variants) ?? []
+        groups = try container.decodeIfPresent([String: [String]].self, forKey: .groups) ?? [:]
         source = nil
     }
 }
@@ -309,8 +402,44 @@ extension TaskCard.Role {
     public init(from decoder: any Decoder) throws { self = try decodeCardEnum(decoder, what: "role") }
 }
 
-extension TaskCard.Metric {
-    public init(from decoder: any Decoder) throws { self = try decodeCardEnum(decoder, what: "metric") }
+extension TaskCard.Prompt.TrailingWhitespace {
+    public init(from decoder: any Decoder) throws { self = try decodeCardEnum(decoder, what: "trailing_whitespace value") }
+}
+
+extension TaskCard.OfficialProtocol {
+    enum CodingKeys: String, CodingKey, CaseIterable { case prompt, metrics }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        prompt = try container.decode(String.self, forKey: .prompt)
+        metrics = try container.decode([MetricSpec].self, forKey: .metrics)
+    }
+}
+
+extension TaskCard.GenerationEntry {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case until, maxTokens = "max_tokens", temperature, topP = "top_p", seed
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        until = try container.decodeIfPresent([String].self, forKey: .until) ?? []
+        maxTokens = try container.decode(Int.self, forKey: .maxTokens)
+        temperature = try container.decodeIfPresent(Double.self, forKey: .temperature)
+        topP = try container.decodeIfPresent(Double.self, forKey: .topP)
+        seed = try container.decodeIfPresent(UInt64.self, forKey: .seed)
+    }
+}
+
+extension TaskCard.Variant {
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, parameters, files }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        parameters = try container.decodeIfPresent([String: String].self, forKey: .parameters) ?? [:]
+        files = try container.decodeIfPresent([String: FileEntry].self, forKey: .files)?.mapValues(\.dataFile) ?? [:]
+    }
 }
 
 extension TaskCard.Split {
@@ -339,19 +468,21 @@ extension TaskCard.Subset {
 extension TaskCard.Prompt {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, docToText = "doc_to_text", docToChoice = "doc_to_choice", targetDelimiter = "target_delimiter"
+        case trailingWhitespace = "trailing_whitespace"
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
         docToText = try container.decode(String.self, forKey: .docToText)
-        docToChoice = try container.decode([String].self, forKey: .docToChoice)
+        docToChoice = try container.decodeIfPresent([String].self, forKey: .docToChoice) ?? []
         targetDelimiter = try container.decodeIfPresent(String.self, forKey: .targetDelimiter) ?? " "
+        trailingWhitespace = try container.decodeIfPresent(TrailingWhitespace.self, forKey: .trailingWhitespace) ?? .continuation
     }
 }
 
 /// The card's spelling of a `DataFile`; `DataFile`'s own decoding is lenient about keys.
-private struct FileEntry: Decodable {
+struct FileEntry: Decodable {
     let dataFile: DataFile
 
     enum CodingKeys: String, CodingKey, CaseIterable { case path, url, sha256, archive }

@@ -206,7 +206,75 @@ extension TaskCard {
         try validateFiles()
         try validateSplits()
         try validatePrompts()
-        try Self.checkNonEmptyAndUnique(metrics.map(\.rawValue), at: "metrics", what: "metric")
+        try validateMetrics(metrics, at: [.key("metrics")])
+        try validateProtocolsAndGeneration()
+        try validateVariants()
+    }
+
+    private func validateMetrics(_ specs: [MetricSpec], at path: [CardPathComponent]) throws {
+        try Self.checkNonEmptyAndUnique(specs.map(\.name), at: path, what: "metric")
+        for (index, spec) in specs.enumerated() {
+            if let (problem, fix) = ScorerRegistry.standard.problem(with: spec, outputType: outputType) {
+                throw CardFieldError(path: path + [.index(index)], problem: problem, fix: fix)
+            }
+        }
+    }
+
+    private func validateProtocolsAndGeneration() throws {
+        if let official {
+            guard prompts.contains(where: { $0.name == official.prompt }) else {
+                throw CardFieldError(path: [.key("official"), .key("prompt")], problem: "is `\(official.prompt)`, which `prompts` does not name",
+                                     fix: "use one of \(prompts.map(\.name).joined(separator: ", "))")
+            }
+            try validateMetrics(official.metrics, at: [.key("official"), .key("metrics")])
+        }
+        switch (outputType, generation) {
+        case (.generateUntil, nil):
+            throw CardFieldError(path: [.key("generation")], problem: "is missing",
+                                 fix: "a generate_until task needs `generation: {until: [\"\\n\"], max_tokens: 32}`")
+        case (.multipleChoice, .some):
+            throw CardFieldError(path: [.key("generation")], problem: "is given for a multiple_choice task, which generates nothing",
+                                 fix: "drop it, or set output_type: generate_until")
+        case let (.generateUntil, .some(generation)):
+            if generation.maxTokens < 1 {
+                throw CardFieldError(path: [.key("generation"), .key("max_tokens")], problem: "is \(generation.maxTokens)",
+                                     fix: "generate at least 1 token")
+            }
+            if let t = generation.temperature, !(t.isFinite && t >= 0) {
+                throw CardFieldError(path: [.key("generation"), .key("temperature")], problem: "is \(t)",
+                                     fix: "use 0 (greedy) or a positive temperature")
+            }
+            if let p = generation.topP, !(p > 0 && p <= 1) {
+                throw CardFieldError(path: [.key("generation"), .key("top_p")], problem: "is \(p)", fix: "use a value in (0, 1]")
+            }
+            if generation.until.contains("") {
+                throw CardFieldError(path: [.key("generation"), .key("until")], problem: "contains an empty stop string",
+                                     fix: "drop it (an empty string would stop before the first token)")
+            }
+        case (.multipleChoice, nil):
+            break
+        }
+    }
+
+    private func validateVariants() throws {
+        for (index, variant) in variants.enumerated() {
+            let at: [CardPathComponent] = [.key("variants"), .index(index)]
+            try Self.checkName(variant.name, at: at + [.key("name")], what: "variant name")
+            if variant.name == task || variants[..<index].contains(where: { $0.name == variant.name }) {
+                throw CardFieldError(path: at + [.key("name")], problem: "repeats the name `\(variant.name)`",
+                                     fix: "give every variant its own name, other than the card's task")
+            }
+            for key in variant.files.keys.sorted() where files[key] == nil {
+                throw CardFieldError(path: at + [.key("files"), .key(key)], problem: "replaces a file the card does not list",
+                                     fix: "use one of \(files.keys.sorted().joined(separator: ", "))")
+            }
+        }
+        for (name, members) in groups.sorted(by: { $0.key < $1.key }) {
+            try Self.checkName(name, at: [.key("groups"), .key(name)], what: "group name")
+            if members.isEmpty {
+                throw CardFieldError(path: [.key("groups"), .key(name)], problem: "is empty", fix: "list the variants it holds")
+            }
+        }
     }
 
     private func validateFiles() throws {
@@ -276,10 +344,14 @@ extension TaskCard {
     }
 
     private func validatePrompts() throws {
-        try Self.checkNonEmptyAndUnique(prompts.map(\.name), at: "prompts", what: "prompt name")
+        try Self.checkNonEmptyAndUnique(prompts.map(\.name), at: [.key("prompts")], what: "prompt name")
         for (index, prompt) in prompts.enumerated() {
             let at: [CardPathComponent] = [.key("prompts"), .index(index)]
             try Self.checkName(prompt.name, at: at + [.key("name")], what: "prompt name")
+            if outputType == .generateUntil && !prompt.docToChoice.isEmpty {
+                throw CardFieldError(path: at + [.key("doc_to_choice")], problem: "is given for a generate_until task",
+                                     fix: "drop it: the model generates its answer")
+            }
             if outputType == .multipleChoice && prompt.docToChoice.count < 2 {
                 throw CardFieldError(path: at + [.key("doc_to_choice")], problem: "has \(prompt.docToChoice.count) choice(s)",
                                      fix: "a multiple_choice prompt needs a list of at least two choices")
@@ -302,12 +374,12 @@ extension TaskCard {
         }
     }
 
-    private static func checkNonEmptyAndUnique(_ values: [String], at key: String, what: String) throws {
+    private static func checkNonEmptyAndUnique(_ values: [String], at path: [CardPathComponent], what: String) throws {
         guard !values.isEmpty else {
-            throw CardFieldError(path: [.key(key)], problem: "is empty", fix: "list at least one \(what)")
+            throw CardFieldError(path: path, problem: "is empty", fix: "list at least one \(what)")
         }
         for (index, value) in values.enumerated() where values[..<index].contains(value) {
-            throw CardFieldError(path: [.key(key), .index(index)], problem: "repeats \(what) `\(value)`",
+            throw CardFieldError(path: path + [.index(index)], problem: "repeats \(what) `\(value)`",
                                  fix: "list each \(what) once")
         }
     }

@@ -43,13 +43,13 @@ public struct InterventionArtifact: Codable, Equatable, Sendable {
     }
 
     public let format: String
-    public let method: MethodKind
+    public let method: String
     public let model: Model
     public let task: String
     public let scoring: ScoringProtocol
     public let siteKind: String
     public let k: Int
-    /// s for SADI, the multiplier for CAA, α for ITI (see `MethodKind.strengthMeaning`).
+    /// s for SADI, the multiplier for CAA, α for ITI (see `InterventionMethod.strengthMeaning`).
     public let strength: Double
     /// SADI's δ = s − 1; absent for methods that have none.
     public let delta: Double?
@@ -66,7 +66,7 @@ public struct InterventionArtifact: Codable, Equatable, Sendable {
     /// Free-form facts the command line records (how K and strength were chosen, …).
     public let notes: [String: String]
 
-    public init(method: MethodKind, model: Model, task: String, scoring: ScoringProtocol, siteKind: String, k: Int,
+    public init(method: String, model: Model, task: String, scoring: ScoringProtocol, siteKind: String, k: Int,
                 strength: Double, delta: Double?, plan: InterventionPlan, fitting: FittingOptions, pairCount: Int,
                 validationPairCount: Int? = nil, scoreMeaning: String, units: [SelectedUnit], notes: [String: String] = [:]) {
         format = Self.currentFormat

@@ -7,15 +7,11 @@ public struct ActivationCollector {
     public let network: any LanguageModel
     public let tokenizer: any Tokenizer
     public let batchSize: Int
-    public let wholeWordSplit: Bool
 
-    /// `wholeWordSplit`: move the prompt's trailing whitespace into the answer, as
-    /// lm-evaluation-harness does (false for SADI's official prompt, which ends in a newline).
-    public init(network: any LanguageModel, tokenizer: any Tokenizer, batchSize: Int = 16, wholeWordSplit: Bool = true) {
+    public init(network: any LanguageModel, tokenizer: any Tokenizer, batchSize: Int = 16) {
         self.network = network
         self.tokenizer = tokenizer
         self.batchSize = max(1, batchSize)
-        self.wholeWordSplit = wholeWordSplit
     }
 
     /// Activations by site kind: `positive[kind][pair]` and `negative[kind][pair]` are flat
@@ -82,8 +78,8 @@ public struct ActivationCollector {
     }
 
     private func encode(_ pair: ContrastivePair) throws -> EncodedPair {
-        let answers = try [pair.positive, pair.negative].map { answer in
-            let e = try LoglikelihoodRequest(context: pair.context, continuation: answer, wholeWordSplit: wholeWordSplit).encode(with: tokenizer)
+        let answers = try pair.requests.map { request in
+            let e = try request.encode(with: tokenizer)
             return (tokens: e.context + e.continuation, promptLength: e.context.count)
         }
         let a = answers[0].tokens, b = answers[1].tokens

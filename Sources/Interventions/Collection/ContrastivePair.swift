@@ -1,22 +1,43 @@
 import Harness
 
-/// A prompt with its right and its wrong answer: what interventions are fitted on.
+/// A prompt with its right and its wrong answer: what interventions are fitted on. The two
+/// answers usually share their context; a task whose choices differ in context
+/// (Winogrande) gives each its own.
 public struct ContrastivePair: Sendable, Hashable, Codable {
     public let context: String
     public let positive: String
     public let negative: String
+    /// The negative answer's context when it differs from `context`.
+    public let negativeContext: String?
+    /// Move the context's trailing whitespace into the answer before tokenising (lm-eval);
+    /// false for prompts that must end in their own whitespace token (SADI's).
+    public let splitTrailingWhitespace: Bool
 
-    public init(context: String, positive: String, negative: String) {
+    public init(context: String, positive: String, negative: String, negativeContext: String? = nil,
+                splitTrailingWhitespace: Bool = true) {
         self.context = context
         self.positive = positive
         self.negative = negative
+        self.negativeContext = negativeContext
+        self.splitTrailingWhitespace = splitTrailingWhitespace
     }
 
-    /// One pair per wrong choice of a multiple-choice item.
-    public static func pairs(from item: MultipleChoiceItem) -> [ContrastivePair] {
-        item.continuations.indices.filter { $0 != item.gold }.map {
-            ContrastivePair(context: item.context, positive: item.continuations[item.gold], negative: item.continuations[$0])
+    /// One pair per wrong choice of a multiple-choice instance; none for other requests.
+    public static func pairs(from instance: Instance) -> [ContrastivePair] {
+        let choices = instance.request.choices
+        guard let gold = instance.reference.choiceIndex, choices.indices.contains(gold) else { return [] }
+        let right = choices[gold]
+        return choices.indices.filter { $0 != gold }.map {
+            ContrastivePair(context: right.context, positive: right.continuation, negative: choices[$0].continuation,
+                            negativeContext: choices[$0].context == right.context ? nil : choices[$0].context,
+                            splitTrailingWhitespace: right.splitTrailingWhitespace)
         }
+    }
+
+    /// The two requests: prompt + right answer, prompt + wrong answer.
+    var requests: [LoglikelihoodRequest] {
+        [LoglikelihoodRequest(context: context, continuation: positive, wholeWordSplit: splitTrailingWhitespace),
+         LoglikelihoodRequest(context: negativeContext ?? context, continuation: negative, wholeWordSplit: splitTrailingWhitespace)]
     }
 }
 

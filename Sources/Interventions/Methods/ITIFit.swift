@@ -11,7 +11,7 @@ import Harness
 /// The held-out pairs are the task's validation split, which also chooses K and α: ITI's
 /// released code does the same (its probe accuracies and its α sweep both use the tuning
 /// folds), so the test split still shapes nothing.
-public struct FittedITI: PlanBuilder {
+public struct FittedITI: FittedMethod {
     /// One attention head's fit.
     public struct Head: Sendable, Codable, Equatable {
         /// Layer and head index (`index` counts heads, not dimensions).
@@ -135,7 +135,7 @@ public struct FittedITI: PlanBuilder {
         }) {
             throw InterventionError.invalid("iti's shift in \(bad.site) is not finite at α = \(strength); the recorded activations are too large or contain NaN")
         }
-        return InterventionPlan(edits: edits, positions: options.policy ?? MethodKind.iti.defaultPolicy,
+        return InterventionPlan(edits: edits, positions: options.policy ?? ITIMethod().defaultPolicy,
                                 application: options.application, layerCount: shape.layerCount)
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+import Experiment
 import Foundation
 import Harness
 import TaskRegistry
@@ -21,12 +22,9 @@ struct CommonOptions: ParsableArguments {
 
     var cardsDirectory: String { tasksDir ?? TaskRegistry.defaultCardsDirectory() }
 
-    func loadModel() throws -> LoadedModel {
-        try ModelLoader.load(path: model, threads: threads)
-    }
-
-    func modelSHA256() throws -> String {
-        try SHA256.hex(ofFile: model)
+    /// The model and its sha256, hashed once (and remembered in the cache by size and mtime).
+    func loadModel() throws -> ModelUnderTest {
+        try ModelUnderTest.load(path: model, threads: threads, digests: dataStore().digests)
     }
 
     func dataStore() -> DataStore {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiment
 import Harness
 import Interventions
 
@@ -7,7 +8,7 @@ struct FittingFlags: ParsableArguments {
     @Option(help: "Tokens edited: all, prompt-last, from-prompt-last, generated (default: the method's).") var policy: PositionsPolicy?
     @Option(help: "live (edit inside the pass) or two-pass (SADI's official procedure). Default: two-pass for the SADI methods under --protocol official, else live.")
     var application: InterventionPlan.Application?
-    @Option(name: .customLong("protocol"), help: "harness (log-likelihood, acc/acc_norm) or official (SADI's prompt, greedy exact match).")
+    @Option(name: .customLong("protocol"), help: "harness (the card's prompt and metrics, as lm-eval) or official (the card's `official` prompt and metrics: SADI's).")
     var scoring: ScoringProtocol = .harness
     @Option(help: "Where pair activations are read: last-token, prompt-last, answer-mean.") var position: ReadPosition = .lastToken
     @Option(help: "Rank units by signed difference or magnitude.") var ranking: UnitRanking = .signed
@@ -30,20 +31,13 @@ struct FittingFlags: ParsableArguments {
         return parts[0]...parts[1]
     }
 
-    /// What `--application` means when it is not given: the official protocol reproduces
-    /// SADI's released code, which scales in two passes; CAA and ITI add in the pass.
-    func application(for method: MethodKind) -> InterventionPlan.Application {
-        application ?? (scoring == .official && method.isSADI ? .twoPass : .live)
-    }
-
-    func options(seed: UInt64, method: MethodKind) throws -> FittingOptions {
+    func options(seed: UInt64) throws -> FittingOptions {
         var options = FittingOptions()
         options.position = position
         options.ranking = ranking
         options.headScoring = headScore
         options.layers = try layerRange()
         options.policy = policy
-        options.application = application(for: method)
         options.siteKind = site
         options.seed = seed
         options.pairLimit = pairs
@@ -69,9 +63,12 @@ struct MethodOptions: ParsableArguments {
         _ = try strengths.map { try ListParsing.numbers($0, flag: "--strengths") }
     }
 
-    var chosenStrength: Double? { strength ?? delta.map { $0 + 1 } }
-    func parsedKs() throws -> [Int]? { try ks.map { try ListParsing.integers($0, flag: "--ks") } }
-    func parsedStrengths() throws -> [Double]? { try strengths.map { try ListParsing.numbers($0, flag: "--strengths") } }
+    func settings(method: String, fitting: FittingFlags, seed: UInt64) throws -> MethodSettings {
+        MethodSettings(method: method, fitting: try fitting.options(seed: seed), application: fitting.application,
+                       k: k, strength: strength ?? delta.map { $0 + 1 },
+                       ks: try ks.map { try ListParsing.integers($0, flag: "--ks") },
+                       strengths: try strengths.map { try ListParsing.numbers($0, flag: "--strengths") })
+    }
 }
 
 /// Comma-separated flag values.

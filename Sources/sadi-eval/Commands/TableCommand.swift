@@ -1,5 +1,6 @@
 import ArgumentParser
 import Harness
+import Interventions
 
 struct TableCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,7 +17,7 @@ struct TableCommand: ParsableCommand {
             guard results.contains(where: { $0.task == task }) else {
                 throw ValidationError("no results for task '\(task)' under \(directory); run `sadi-eval --task \(task) --method …` first")
             }
-            print(MethodComparisonTable.markdown(results, task: task, methodOrder: MethodName.allNames), terminator: "")
+            print(MethodComparisonTable.markdown(results, task: task, methodOrder: MethodRegistry.standard.names), terminator: "")
         } else {
             print(Leaderboard.markdown(results), terminator: "")
         }

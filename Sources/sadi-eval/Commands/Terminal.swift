@@ -1,3 +1,4 @@
+import Experiment
 import Foundation
 
 /// Progress and status lines go to stderr so stdout stays machine-readable.
@@ -38,4 +39,14 @@ final class ItemProgress {
             Terminal.status(line)
         }
     }
+}
+
+extension ExperimentReporter {
+    /// Status lines and progress bars on stderr.
+    static let terminal = ExperimentReporter(
+        status: { Terminal.status($0) },
+        progress: { label in
+            let bar = ItemProgress(label: label)
+            return { bar.update(done: $0, total: $1) }
+        })
 }

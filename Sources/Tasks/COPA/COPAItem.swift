@@ -24,7 +24,4 @@ public struct COPAItem: Sendable, Hashable, Codable {
         self.choice2 = choice2
         self.label = label
     }
-
-    public var correctChoice: String { label == 0 ? choice1 : choice2 }
-    public var wrongChoice: String { label == 0 ? choice2 : choice1 }
 }

@@ -1,0 +1,130 @@
+import Engine
+import Foundation
+import Harness
+
+/// What a scoring run is asked to do, beyond the task and model.
+public struct EvaluationSettings: Sendable {
+    public var split: String?
+    public var prompt: String?
+    public var method: String
+    /// Method parameters as they should appear in the results (K, δ, policy, …).
+    public var methodConfiguration: [String: String]
+    public var limit: Int?
+    public var seed: UInt64
+    public var batchSize: Int
+    public var outputDirectory: String
+    public var logSamples: Bool
+    public var scoring: ScoringProtocol
+    /// The source revision the results file records (the CLI reads it; the library never
+    /// spawns a process for it).
+    public var sourceRevision: String
+
+    public init(split: String? = nil, prompt: String? = nil, method: String = "baseline",
+                methodConfiguration: [String: String] = [:], limit: Int? = nil, seed: UInt64 = 1234,
+                batchSize: Int = 64, outputDirectory: String = "results", logSamples: Bool = false,
+                scoring: ScoringProtocol = .harness, sourceRevision: String = "unknown") {
+        self.split = split
+        self.prompt = prompt
+        self.method = method
+        self.methodConfiguration = methodConfiguration
+        self.limit = limit
+        self.seed = seed
+        self.batchSize = batchSize
+        self.outputDirectory = outputDirectory
+        self.logSamples = logSamples
+        self.scoring = scoring
+        self.sourceRevision = sourceRevision
+    }
+}
+
+/// One run of one task with one method: instances through the evaluation loop in batches,
+/// samples journalled as they complete (every output type resumes after a kill), metrics
+/// from the journal, with the baseline scored alongside a method for the paired comparison.
+public struct Evaluation {
+    public let task: any BenchmarkTask
+    public let model: ModelUnderTest
+    public let store: DataStore
+    public let settings: EvaluationSettings
+    public let scorers: ScorerRegistry
+
+    public init(task: any BenchmarkTask, model: ModelUnderTest, store: DataStore, settings: EvaluationSettings,
+                scorers: ScorerRegistry = .standard) {
+        self.task = task
+        self.model = model
+        self.store = store
+        self.settings = settings
+        self.scorers = scorers
+    }
+
+    /// The method's name in file names: `official` runs get their own files.
+    private var fileStem: String { settings.scoring == .official ? settings.method + ".official" : settings.method }
+
+    public var resultPath: String {
+        RunResult.path(outputDirectory: settings.outputDirectory, model: model.loaded.fileStem, task: task.card.task, method: fileStem)
+    }
+
+    public var samplesPath: String {
+        RunResult.path(outputDirectory: settings.outputDirectory, model: model.loaded.fileStem, task: task.card.task,
+                       method: fileStem, suffix: ".samples.jsonl")
+    }
+
+    public func run(intervention: (any InterventionRuntime)? = nil,
+                    progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> RunResult {
+        let started = Date()
+        let items = TaskItems(task: task, store: store, scoring: settings.scoring, prompt: settings.prompt)
+        let (split, prompt, instances) = try items.instances(split: settings.split, role: .test, limit: settings.limit)
+        // Scorers are built before any scoring, so a card naming an unusable metric fails now.
+        let scorers = try settings.scoring.scorers(of: task.card, registry: self.scorers)
+        var configuration = settings.methodConfiguration
+        configuration["limit"] = settings.limit.map(String.init) ?? "none"
+        configuration["seed"] = String(settings.seed)
+        let header = RunJournal.Header(run: configuration.merging([
+            "task": task.card.task, "split": split.name, "prompt": prompt.name, "method": settings.method,
+            "model_sha256": model.sha256, "log_samples": String(settings.logSamples),
+            "batch_size": String(settings.batchSize), "protocol": settings.scoring.rawValue,
+        ]) { $1 })
+        let journal = try RunJournal(path: samplesPath, header: header, batchSize: settings.batchSize)
+        let done = Set(journal.samples.map(\.docID))
+        let pending = instances.filter { !done.contains($0.docID) }
+        progress(instances.count - pending.count, instances.count)
+        var scored = instances.count - pending.count
+        // With an intervention the baseline is answered in the same batches (sharing the
+        // clean prompt prefix) for the paired comparison.
+        let tokens = try EvaluationLoop(model: model.loaded, batchSize: settings.batchSize)
+            .run(pending, interventions: intervention == nil ? [nil] : [intervention, nil]) { batch, responses in
+                let samples = batch.enumerated().map { i, instance in
+                    instance.sample(response: responses[0][i], baseline: responses.count > 1 ? responses[1][i] : nil)
+                }
+                try journal.append(samples)
+                scored += batch.count
+                progress(scored, instances.count)
+            }
+
+        // Metrics come from the journal in document order, so a resumed run gives the same numbers.
+        let byID = Dictionary(journal.samples.map { ($0.docID, $0) }, uniquingKeysWith: { first, _ in first })
+        let ordered = instances.compactMap { byID[$0.docID] }
+        var metrics: [String: MetricValue] = [:]
+        var comparisons: [String: PairedComparison] = [:]
+        let baselines = ordered.compactMap(\.baselineSample)
+        for scorer in scorers {
+            let scores = try scorer.scores(ordered)
+            metrics[scorer.name] = scorer.aggregate(scores)
+            if intervention != nil, baselines.count == ordered.count, !ordered.isEmpty {
+                comparisons[scorer.name] = try PairedComparison(method: scores, baseline: try scorer.scores(baselines),
+                                                                seed: settings.seed)
+            }
+        }
+        try journal.finish(keep: settings.logSamples)
+        let seconds = Date().timeIntervalSince(started)
+        configuration["batch_size"] = String(settings.batchSize)
+        let result = RunResult(
+            task: task.card.task, split: split.name, prompt: prompt.name, method: settings.method,
+            model: .init(name: model.loaded.fileStem, file: (model.loaded.path as NSString).lastPathComponent, sha256: model.sha256),
+            configuration: configuration, metrics: metrics, metricOrder: scorers.map(\.name),
+            items: ordered.count, comparisons: comparisons.isEmpty ? nil : comparisons, wallSeconds: seconds,
+            tokensPerSecond: Double(tokens) / max(seconds, 1e-9),
+            gitCommit: settings.sourceRevision, created: ISO8601DateFormatter().string(from: Date()))
+        try result.write(to: resultPath)
+        return result
+    }
+}

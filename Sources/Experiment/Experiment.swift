@@ -1,0 +1,141 @@
+import Engine
+import Foundation
+import Harness
+import Interventions
+
+/// One task on one model, with the registries of methods and scorers: fit a method on the
+/// pairs split, choose K and strength on the validation split, score the test split with
+/// the baseline alongside (`run`), or score a whole grid on any split (`sweep`). The
+/// command line only parses flags into these calls and prints what they return.
+public struct Experiment {
+    public let task: any BenchmarkTask
+    public let model: ModelUnderTest
+    public let store: DataStore
+    public var methods: MethodRegistry
+    public var scorers: ScorerRegistry
+    public var reporter: ExperimentReporter
+
+    public init(task: any BenchmarkTask, model: ModelUnderTest, store: DataStore, methods: MethodRegistry = .standard,
+                scorers: ScorerRegistry = .standard, reporter: ExperimentReporter = .silent) {
+        self.task = task
+        self.model = model
+        self.store = store
+        self.methods = methods
+        self.scorers = scorers
+        self.reporter = reporter
+    }
+
+    /// A chosen intervention: its plan and what the results file records about it.
+    public struct Prepared {
+        public let plan: InterventionPlan
+        public let configuration: [String: String]
+    }
+
+    /// Fits, chooses and scores: the results file of `evaluation` with `method`.
+    public func run(_ evaluation: EvaluationSettings, method: MethodSettings) throws -> (result: RunResult, evaluation: Evaluation) {
+        var evaluation = evaluation
+        evaluation.method = method.method
+        var plan: InterventionPlan? = nil
+        if let chosen = try methods.method(named: method.method) {
+            let prepared = try prepare(chosen, method, scoring: evaluation.scoring, prompt: evaluation.prompt,
+                                       batchSize: evaluation.batchSize)
+            plan = prepared.plan
+            evaluation.methodConfiguration = prepared.configuration
+        } else {
+            evaluation.methodConfiguration = ["protocol": evaluation.scoring.rawValue]
+        }
+        let run = Evaluation(task: task, model: model, store: store, settings: evaluation, scorers: scorers)
+        let progress = reporter.progress("\(task.card.task) \(method.method)")
+        return (try run.run(intervention: plan, progress: progress), run)
+    }
+
+    /// The fitting options with the application resolved for the protocol.
+    public func options(_ method: any InterventionMethod, _ settings: MethodSettings, scoring: ScoringProtocol) -> FittingOptions {
+        var options = settings.fitting
+        options.application = settings.application ?? (scoring == .official ? method.officialApplication : .live)
+        return options
+    }
+
+    /// Fits `method` on the pairs split (or loads a saved intervention), takes K and
+    /// strength as given or searches the grid on the validation split.
+    public func prepare(_ method: any InterventionMethod, _ settings: MethodSettings, scoring: ScoringProtocol,
+                        prompt: String?, batchSize: Int) throws -> Prepared {
+        let shape = model.loaded.network.shape
+        if let path = settings.interventionFile {
+            let artifact = try InterventionArtifact.load(path: path, expectedModelSHA256: model.sha256,
+                                                         modelFile: model.artifactModel.file, shape: shape)
+            guard artifact.method == method.name else {
+                throw HarnessError.invalidInput("--intervention \(path) holds a \(artifact.method) intervention but --method is \(method.name); pass --method \(artifact.method)")
+            }
+            var configuration = artifact.notes
+            configuration["chosen_by"] = "loaded from \(path)"
+            return Prepared(plan: artifact.plan, configuration: configuration)
+        }
+        let options = options(method, settings, scoring: scoring)
+        let candidateKs = settings.k.map { [$0] } ?? settings.ks ?? method.defaultKs(shape: shape)
+        try method.checkKs(candidateKs, options: options, shape: shape)
+        let items = TaskItems(task: task, store: store, scoring: scoring, prompt: prompt)
+        reporter.status("fitting \(method.name) on the pairs split…")
+        let fitStart = Date()
+        let fitted = try fit(method, options: options, items: items, batchSize: batchSize)
+        var configuration: [String: String] = [
+            "protocol": scoring.rawValue, "position": options.position.rawValue,
+            "policy": (options.policy ?? method.defaultPolicy).rawValue, "application": options.application.rawValue,
+            "layers": options.layers.map { "\($0.lowerBound)-\($0.upperBound)" } ?? "all",
+        ]
+        configuration.merge(fitted.settings) { $1 }
+        configuration["fit_seconds"] = String(format: "%.1f", Date().timeIntervalSince(fitStart))
+        let k: Int, strength: Double
+        if let givenK = settings.k, let givenStrength = settings.strength {
+            (k, strength) = (givenK, givenStrength)
+            configuration["chosen_by"] = "flags"
+        } else {
+            let strengths = settings.strength.map { [$0] } ?? settings.strengths ?? method.defaultStrengths
+            let validation = try items.instances(role: .validation).instances
+            let scorer = try selectionScorer(scoring)
+            let grid = try GridSearch(model: model, batchSize: batchSize)
+                .run(fitted, ks: candidateKs, strengths: strengths, instances: validation, scorer: scorer,
+                     progress: reporter.progress("validation grid \(candidateKs.count)×\(strengths.count)"))
+            (k, strength) = (grid.best.k, grid.best.strength)
+            configuration["chosen_by"] = "validation \(grid.metric) over \(candidateKs.count)×\(strengths.count) grid (\(validation.count) items)"
+            configuration["validation_score"] = String(grid.best.score)
+            configuration["selection_seconds"] = String(format: "%.1f", grid.seconds)
+            reporter.status(String(format: "chose K=%d strength=%g (validation %@ %.3f) in %.1f s", k, strength, grid.metric,
+                                   grid.best.score, grid.seconds))
+        }
+        configuration["k"] = String(k)
+        configuration["strength"] = String(strength)
+        if let path = settings.saveIntervention {
+            try fitted.artifact(k: k, strength: strength, model: model.artifactModel, task: task.card.task, scoring: scoring,
+                                notes: configuration).save(to: path)
+            reporter.status("saved the intervention to \(path)")
+        }
+        if let path = settings.controlVectorPath {
+            guard let source = fitted as? ControlVectorSource else {
+                throw HarnessError.invalidInput("--export-control-vector works with --method caa only (a llama.cpp control vector adds one residual direction per layer)")
+            }
+            let directions = try source.controlVector(k: k, strength: strength)
+            try ControlVector(directions: directions, modelHint: model.loaded.gguf.metadata["general.architecture"]?.string ?? "llama")
+                .write(to: path)
+            reporter.status("wrote the llama.cpp control vector (\(directions.keys.sorted().map { "direction.\($0)" }.joined(separator: ", ")), scaled by \(strength)) to \(path)")
+        }
+        return Prepared(plan: try fitted.plan(k: k, strength: strength), configuration: configuration)
+    }
+
+    /// Fits `method` on the card's pairs split; methods that rank on held-out pairs get the
+    /// validation split's.
+    public func fit(_ method: any InterventionMethod, options: FittingOptions, items: TaskItems, batchSize: Int) throws
+        -> any FittedMethod {
+        let pairs = try items.pairs(role: .pairs, limit: options.pairLimit)
+        return try method.fit(FittingData(model: model.loaded, pairs: pairs, validationPairs: { try items.pairs(role: .validation) },
+                                          options: options, batchSize: batchSize))
+    }
+
+    /// The metric validation maximises: the protocol's first.
+    public func selectionScorer(_ scoring: ScoringProtocol) throws -> any Scorer {
+        guard let first = try scoring.scorers(of: task.card, registry: scorers).first else {
+            throw HarnessError.invalidInput("task \(task.card.task) lists no metrics for --protocol \(scoring.rawValue)")
+        }
+        return first
+    }
+}

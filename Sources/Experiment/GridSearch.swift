@@ -1,0 +1,62 @@
+import Dispatch
+import Harness
+import Interventions
+
+/// Scores a fitted method at every (K, strength) of a grid on some instances (validation
+/// when choosing, any split when exploring), all configurations in one pass over the
+/// documents: each batch's prompts are computed once and shared by every configuration.
+public struct GridSearch {
+    public struct Cell: Sendable, Codable, Equatable {
+        public let k: Int
+        public let strength: Double
+        public let score: Double
+    }
+
+    public struct Result: Sendable, Codable {
+        public let metric: String
+        public let ks: [Int]
+        public let strengths: [Double]
+        public let cells: [Cell]
+        /// The best cell; ties go to the smaller K, then the smaller strength.
+        public var best: Cell {
+            cells.min { a, b in (a.score, -a.k, -a.strength) > (b.score, -b.k, -b.strength) }!
+        }
+        public let seconds: Double
+
+        public func score(k: Int, strength: Double) -> Double? {
+            cells.first { $0.k == k && $0.strength == strength }?.score
+        }
+    }
+
+    public let model: ModelUnderTest
+    public let batchSize: Int
+
+    public init(model: ModelUnderTest, batchSize: Int) {
+        self.model = model
+        self.batchSize = batchSize
+    }
+
+    /// `scorer` gives each cell its score (the mean of its per-document scores).
+    public func run(_ fitted: any FittedMethod, ks: [Int], strengths: [Double], instances: [Instance],
+                    scorer: any Scorer, progress: (Int, Int) -> Void = { _, _ in }) throws -> Result {
+        let started = DispatchTime.now()
+        var configurations: [(k: Int, strength: Double)] = []
+        for k in ks { for s in strengths { configurations.append((k, s)) } }
+        let plans = try configurations.map { try fitted.plan(k: $0.k, strength: $0.strength) }
+        var perPlan = [[Sample]](repeating: [], count: plans.count)
+        var done = 0
+        progress(0, instances.count)
+        try EvaluationLoop(model: model.loaded, batchSize: batchSize).run(instances, interventions: plans) { batch, responses in
+            for p in plans.indices {
+                perPlan[p] += batch.enumerated().map { i, instance in instance.sample(response: responses[p][i]) }
+            }
+            done += batch.count
+            progress(done, instances.count)
+        }
+        let cells = try configurations.enumerated().map { p, c in
+            Cell(k: c.k, strength: c.strength, score: scorer.aggregate(try scorer.scores(perPlan[p])).value)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return Result(metric: scorer.name, ks: ks, strengths: strengths, cells: cells, seconds: seconds)
+    }
+}

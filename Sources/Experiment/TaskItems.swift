@@ -1,0 +1,39 @@
+import Harness
+import Interventions
+
+/// The one path from a task's split to instances: the split's documents (fetched, parsed,
+/// subset), the first `limit` of them, rendered with the protocol's prompt.
+public struct TaskItems {
+    public let task: any BenchmarkTask
+    public let store: DataStore
+    public let scoring: ScoringProtocol
+    /// `--prompt`: a prompt of the card other than the protocol's.
+    public let prompt: String?
+
+    public init(task: any BenchmarkTask, store: DataStore, scoring: ScoringProtocol, prompt: String? = nil) {
+        self.task = task
+        self.store = store
+        self.scoring = scoring
+        self.prompt = prompt
+    }
+
+    public func resolvedPrompt() throws -> TaskCard.Prompt { try scoring.prompt(of: task.card, requested: prompt) }
+
+    /// The split named `name`, else the card's first split with `role`.
+    public func instances(split name: String? = nil, role: TaskCard.Role, limit: Int? = nil) throws
+        -> (split: TaskCard.Split, prompt: TaskCard.Prompt, instances: [Instance]) {
+        if let limit, limit < 1 { throw HarnessError.invalidInput("--limit must be at least 1, got \(limit)") }
+        let split = try task.split(named: name, role: role)
+        let prompt = try resolvedPrompt()
+        var documents = try task.documents(split: split, store: store)
+        if let limit { documents = Array(documents.prefix(limit)) }
+        return (split, prompt, try documents.map { try task.instance($0, prompt: prompt) })
+    }
+
+    /// Contrastive pairs of the card's split with `role` (one per wrong choice), the first
+    /// `limit` of them if set.
+    public func pairs(role: TaskCard.Role, limit: Int? = nil) throws -> [ContrastivePair] {
+        let all = try instances(role: role).instances.flatMap(ContrastivePair.pairs(from:))
+        return limit.map { Array(all.prefix($0)) } ?? all
+    }
+}

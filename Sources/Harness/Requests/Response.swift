@@ -1,0 +1,57 @@
+/// What the model gave for a request.
+public enum Response: Sendable, Hashable, Codable {
+    /// One result per choice, in the request's order.
+    case choices([ChoiceResult])
+    case generation(Generation)
+
+    public var choiceResults: [ChoiceResult] {
+        if case let .choices(results) = self { return results }
+        return []
+    }
+
+    public var generatedText: String? {
+        if case let .generation(generation) = self { return generation.text }
+        return nil
+    }
+}
+
+/// A choice's log-likelihood and the model's teacher-forced greedy decoding of its positions.
+public struct ChoiceResult: Sendable, Hashable, Codable {
+    /// Sum of the continuation tokens' log-probabilities.
+    public let logprob: Double
+    /// Whether every continuation token was the model's argmax.
+    public let isGreedy: Bool
+    public let tokenCount: Int
+    /// The argmax tokens at the continuation's positions, decoded (SADI's exact match).
+    public let greedyText: String
+
+    public init(logprob: Double, isGreedy: Bool, tokenCount: Int, greedyText: String) {
+        self.logprob = logprob
+        self.isGreedy = isGreedy
+        self.tokenCount = tokenCount
+        self.greedyText = greedyText
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case logprob, isGreedy = "is_greedy", tokenCount = "token_count", greedyText = "greedy_text"
+    }
+}
+
+/// Generated text, cut before the first stop string.
+public struct Generation: Sendable, Hashable, Codable {
+    public let text: String
+    public let tokenCount: Int
+    public let stoppedBy: StopReason
+
+    public init(text: String, tokenCount: Int, stoppedBy: StopReason) {
+        self.text = text
+        self.tokenCount = tokenCount
+        self.stoppedBy = stoppedBy
+    }
+
+    public enum StopReason: String, Sendable, Hashable, Codable {
+        case endOfSequence = "eos", stopString = "stop_string", maxTokens = "max_tokens"
+    }
+
+    enum CodingKeys: String, CodingKey { case text, tokenCount = "token_count", stoppedBy = "stopped_by" }
+}
