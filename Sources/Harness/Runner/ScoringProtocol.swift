@@ -1,4 +1,5 @@
 import Engine
+import Tokenizers
 
 /// How a multiple-choice task is scored.
 public enum ScoringProtocol: String, Sendable, Codable, CaseIterable {
