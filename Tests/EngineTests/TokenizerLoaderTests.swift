@@ -1,6 +1,7 @@
 @testable import Engine
 import Foundation
 import Testing
+@testable import Tokenizers
 
 /// Writes a GGUF file that holds only metadata, to load hand-made vocabularies.
 struct MetadataGGUF {

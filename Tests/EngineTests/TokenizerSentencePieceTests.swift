@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import Testing
 import TestSupport
+import Tokenizers
 
 /// The tiny LLaMA's SentencePiece vocabulary against sentencepiece and llama-tokenize.
 enum SentencePieceTokenizerReference {

@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import Testing
 import TestSupport
+import Tokenizers
 
 /// A string and the ids a reference tokenizer gave it.
 struct TokenizerCase: Sendable, CustomTestStringConvertible {

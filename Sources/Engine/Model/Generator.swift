@@ -1,3 +1,5 @@
+import Tokenizers
+
 /// Greedy decoding with a KV state: the prompt is processed once, then one token per step.
 public struct Generator {
     public let network: any LanguageModel

@@ -1,3 +1,5 @@
+import Tokenizers
+
 /// A model ready to run: the network, its tokenizer and chat template, and where it came from.
 public struct LoadedModel: Sendable {
     public let path: String

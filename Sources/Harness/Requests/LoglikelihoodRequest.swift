@@ -1,4 +1,5 @@
 import Engine
+import Tokenizers
 
 /// The log-probability of `continuation` following `context`: the currency between tasks
 /// and the engine for multiple-choice scoring.

@@ -1,4 +1,5 @@
 import Engine
+import Tokenizers
 
 /// Generates text for `generate_until` requests, many sequences per forward call: every
 /// prompt of a batch is processed in one call, then each step feeds every unfinished

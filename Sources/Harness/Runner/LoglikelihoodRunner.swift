@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Tokenizers
 
 /// Scores loglikelihood requests on a network. Requests that share a context form a
 /// group: the context runs once into a KV state and every continuation continues from a

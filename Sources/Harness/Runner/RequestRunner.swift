@@ -1,4 +1,5 @@
 import Engine
+import Tokenizers
 
 /// Answers requests of every output type under several interventions at once (nil: none):
 /// log-likelihood choices through `LoglikelihoodRunner` (shared contexts computed once),

@@ -1,5 +1,6 @@
 import Engine
 import Harness
+import Tokenizers
 
 /// Runs contrastive pairs through the network and keeps, for every pair and answer, the
 /// activations of chosen site kinds in every layer at one read position.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Tokenizers
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,3 +1,5 @@
+import Tokenizers
+
 /// Builds the tokenizer a GGUF file describes in its `tokenizer.ggml.*` metadata, with
 /// llama.cpp's defaults for keys the file leaves out.
 public enum TokenizerLoader {
@@ -16,7 +18,7 @@ public enum TokenizerLoader {
     private static func loadByteLevelBPE(_ gguf: GGUFFile) throws -> ByteLevelBPETokenizer {
         let vocabulary = try Vocabulary.load(from: gguf)
         let preName = try optionalString(gguf, "tokenizer.ggml.pre") ?? "default"
-        guard let preTokenizer = PreTokenizerCatalog.make(named: preName) else {
+        guard PreTokenizerCatalog.knows(preName) else {
             throw EngineError.unsupported(path: gguf.path, detail: "metadata 'tokenizer.ggml.pre' is \(preName.debugDescription), a pre-tokenizer this engine does not implement (known: \(PreTokenizerCatalog.knownNames))")
         }
         let mergeValues = try gguf.array("tokenizer.ggml.merges")
@@ -30,9 +32,8 @@ public enum TokenizerLoader {
         }
         // llama.cpp: Llama 3 style vocabularies add BOS and look whole words up before merging.
         let llama3Style = ["llama3", "llama-v3", "llama-bpe", "falcon3"].contains(preName)
-        let model = BytePairModel(vocabulary: vocabulary, merges: merges, ignoreMerges: llama3Style)
-        return ByteLevelBPETokenizer(
-            vocabulary: vocabulary, preTokenizerName: preName, preTokenizer: preTokenizer, model: model,
+        return try ByteLevelBPETokenizer(
+            vocabulary: vocabulary, merges: merges, preTokenizerName: preName, ignoresMerges: llama3Style,
             // llama.cpp falls back to id 11 (GPT-2's era); a file without the key has no such token here.
             bosID: try tokenID(gguf, "tokenizer.ggml.bos_token_id", vocabulary: vocabulary, default: nil),
             eosID: try tokenID(gguf, "tokenizer.ggml.eos_token_id", vocabulary: vocabulary, default: nil),
@@ -74,5 +75,52 @@ public enum TokenizerLoader {
         if let b = value.bool { return b }
         if let i = value.int { return i != 0 }
         throw EngineError.malformedGGUF(path: gguf.path, detail: "metadata '\(key)' is \(value.typeName), not a bool")
+    }
+}
+
+extension Vocabulary {
+    /// Reads tokens, token types and scores; checks that the three arrays agree.
+    static func load(from gguf: GGUFFile) throws -> Vocabulary {
+        let tokenValues = try gguf.array("tokenizer.ggml.tokens")
+        guard !tokenValues.isEmpty else {
+            throw EngineError.malformedGGUF(path: gguf.path, detail: "metadata 'tokenizer.ggml.tokens' is empty")
+        }
+        var pieces: [String] = []
+        pieces.reserveCapacity(tokenValues.count)
+        for (index, value) in tokenValues.enumerated() {
+            guard let s = value.string else {
+                throw EngineError.malformedGGUF(path: gguf.path, detail: "metadata 'tokenizer.ggml.tokens' item \(index) is \(value.typeName), not a string")
+            }
+            pieces.append(s)
+        }
+
+        var types = Array(repeating: TokenType.normal, count: pieces.count)
+        if gguf.metadata["tokenizer.ggml.token_type"] != nil {
+            let values = try gguf.array("tokenizer.ggml.token_type")
+            guard values.count == pieces.count else {
+                throw EngineError.malformedGGUF(path: gguf.path, detail: "metadata 'tokenizer.ggml.token_type' has \(values.count) items but there are \(pieces.count) tokens")
+            }
+            for (index, value) in values.enumerated() {
+                guard let raw = value.int else {
+                    throw EngineError.malformedGGUF(path: gguf.path, detail: "metadata 'tokenizer.ggml.token_type' item \(index) is \(value.typeName), not an integer")
+                }
+                types[index] = TokenType(rawValue: Int32(truncatingIfNeeded: raw)) ?? .undefined
+            }
+        }
+
+        var scores = Array(repeating: Float(0), count: pieces.count)
+        if gguf.metadata["tokenizer.ggml.scores"] != nil {
+            let values = try gguf.array("tokenizer.ggml.scores")
+            guard values.count == pieces.count else {
+                throw EngineError.malformedGGUF(path: gguf.path, detail: "metadata 'tokenizer.ggml.scores' has \(values.count) items but there are \(pieces.count) tokens")
+            }
+            for (index, value) in values.enumerated() {
+                guard let score = value.double else {
+                    throw EngineError.malformedGGUF(path: gguf.path, detail: "metadata 'tokenizer.ggml.scores' item \(index) is \(value.typeName), not a number")
+                }
+                scores[index] = Float(score)
+            }
+        }
+        return Vocabulary(pieces: pieces, types: types, scores: scores)
     }
 }

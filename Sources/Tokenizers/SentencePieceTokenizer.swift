@@ -15,8 +15,10 @@ public final class SentencePieceTokenizer: Tokenizer {
     /// Whether plain text gets a leading space (`tokenizer.ggml.add_space_prefix`, default true).
     public let addsSpacePrefix: Bool
 
-    init(vocabulary: Vocabulary, bosID: Int32?, eosID: Int32?, unknownID: Int32,
-         addsBOS: Bool, addsEOS: Bool, addsSpacePrefix: Bool) {
+    /// `unknownID` stands in for text no piece or byte token covers; `addsBOS` and `addsEOS`
+    /// only take effect when the id exists.
+    public init(vocabulary: Vocabulary, bosID: Int32?, eosID: Int32?, unknownID: Int32,
+                addsBOS: Bool, addsEOS: Bool, addsSpacePrefix: Bool) {
         self.vocabulary = vocabulary
         self.bosID = bosID
         self.eosID = eosID

@@ -1,5 +1,5 @@
-@testable import Engine
 import Testing
+@testable import Tokenizers
 
 /// The pre-tokenizer scanners against the regexes they stand for. Expected pieces come from
 /// Python's `regex` module running llama.cpp's patterns in sequence (each stage splits every
@@ -51,6 +51,13 @@ import Testing
         #expect(PreTokenizerCatalog.make(named: "no-such-pre") == nil)
         #expect(PreTokenizerCatalog.make(named: "llama3") != nil)
         #expect(PreTokenizerCatalog.make(named: "gpt-2") != nil)
+        #expect(!PreTokenizerCatalog.knows("no-such-pre") && PreTokenizerCatalog.knows("llama3"))
+        // The tokenizer refuses such a name itself, for callers that do not ask the catalog first.
+        let vocabulary = Vocabulary(pieces: ["a"], types: [.normal], scores: [0])
+        #expect(throws: TokenizerError.unknownPreTokenizer("no-such-pre")) {
+            try ByteLevelBPETokenizer(vocabulary: vocabulary, merges: [], preTokenizerName: "no-such-pre", ignoresMerges: false,
+                                      bosID: nil, eosID: nil, addsBOS: false, addsEOS: false)
+        }
     }
 
     /// Unassigned code points belong to no class: llama.cpp keeps each one apart.

@@ -104,7 +104,10 @@ struct PunctuationRunSplitter: PreTokenizer {
 }
 
 /// The pre-tokenizers of `tokenizer.ggml.pre`, with llama.cpp's names and aliases.
-enum PreTokenizerCatalog {
+public enum PreTokenizerCatalog {
+    /// Whether `name` is implemented, so a loader can reject a file before reading the rest of it.
+    public static func knows(_ name: String) -> Bool { make(named: name) != nil }
+
     static func make(named name: String) -> (any PreTokenizer)? {
         switch name {
         case "gpt2", "gpt-2", "phi-2", "roberta-bpe", "mpt", "olmo", "jais":
@@ -126,5 +129,6 @@ enum PreTokenizerCatalog {
         }
     }
 
-    static let knownNames = "gpt2, smollm, llama-bpe (llama3), qwen2, default and their llama.cpp aliases"
+    /// For error messages: the families implemented, not every alias.
+    public static let knownNames = "gpt2, smollm, llama-bpe (llama3), qwen2, default and their llama.cpp aliases"
 }

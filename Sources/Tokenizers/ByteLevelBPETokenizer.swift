@@ -16,12 +16,20 @@ public final class ByteLevelBPETokenizer: Tokenizer {
     /// The `tokenizer.ggml.pre` name this tokenizer was built for.
     public let preTokenizerName: String
 
-    init(vocabulary: Vocabulary, preTokenizerName: String, preTokenizer: any PreTokenizer, model: BytePairModel,
-         bosID: Int32?, eosID: Int32?, addsBOS: Bool, addsEOS: Bool) {
+    /// - Parameters:
+    ///   - merges: `"left right"` pairs of stored pieces, best first (`tokenizer.ggml.merges`).
+    ///   - preTokenizerName: a name `PreTokenizerCatalog` knows; others throw `TokenizerError.unknownPreTokenizer`.
+    ///   - ignoresMerges: whole words that are tokens skip merging (llama.cpp does so for Llama 3).
+    ///   - addsBOS, addsEOS: only take effect when the id exists.
+    public init(vocabulary: Vocabulary, merges: [String], preTokenizerName: String, ignoresMerges: Bool,
+                bosID: Int32?, eosID: Int32?, addsBOS: Bool, addsEOS: Bool) throws {
+        guard let preTokenizer = PreTokenizerCatalog.make(named: preTokenizerName) else {
+            throw TokenizerError.unknownPreTokenizer(preTokenizerName)
+        }
         self.vocabulary = vocabulary
         self.preTokenizerName = preTokenizerName
         self.preTokenizer = preTokenizer
-        self.model = model
+        model = BytePairModel(vocabulary: vocabulary, merges: merges, ignoreMerges: ignoresMerges)
         self.bosID = bosID
         self.eosID = eosID
         self.addsBOS = addsBOS && bosID != nil

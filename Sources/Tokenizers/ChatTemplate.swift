@@ -45,24 +45,9 @@ public struct ChatTemplate: Sendable, Equatable {
     /// EOS tokens, which Llama 2 style formats write between turns.
     public init(template: String, bosText: String = "<s>", eosText: String = "</s>") throws {
         guard let format = Self.recognise(template) else {
-            throw EngineError.invalidArgument("the chat template is none of the recognised formats (ChatML <|im_start|>, Llama 3 <|start_header_id|>, [INST], Gemma <start_of_turn>); render the prompt yourself or add the format to ChatTemplate")
+            throw TokenizerError.unrecognisedChatTemplate
         }
         self.init(format: format, bosText: bosText, eosText: eosText)
-    }
-
-    /// The template of a GGUF file (`tokenizer.chat_template`), with BOS/EOS texts from its vocabulary.
-    public init(gguf: GGUFFile) throws {
-        let template = try gguf.string("tokenizer.chat_template")
-        let tokens = (try? gguf.array("tokenizer.ggml.tokens")) ?? []
-        func text(_ key: String, _ fallback: String) -> String {
-            guard let id = gguf.metadata[key]?.int, id >= 0, id < tokens.count else { return fallback }
-            return tokens[id].string ?? fallback
-        }
-        guard let format = Self.recognise(template) else {
-            throw EngineError.unsupported(path: gguf.path, detail: "metadata 'tokenizer.chat_template' is none of the recognised chat formats (ChatML <|im_start|>, Llama 3 <|start_header_id|>, [INST], Gemma <start_of_turn>); render the prompt yourself or add the format to ChatTemplate")
-        }
-        self.init(format: format, bosText: text("tokenizer.ggml.bos_token_id", "<s>"),
-                  eosText: text("tokenizer.ggml.eos_token_id", "</s>"))
     }
 
     // MARK: rendering
@@ -159,7 +144,8 @@ public struct ChatTemplate: Sendable, Equatable {
 
     // MARK: recognition
 
-    static func recognise(_ template: String) -> Format? {
+    /// The format of a Jinja chat template, or nil when it is none of the recognised ones.
+    public static func recognise(_ template: String) -> Format? {
         if template.contains("<|im_start|>") {
             // A system turn written as text (not from a message) is the default system prompt.
             let system = literalText(after: "<|im_start|>system", until: ["<|im_end|>"], in: template)
