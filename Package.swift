@@ -51,6 +51,8 @@ let package = Package(
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "TestSupport"]),
         .testTarget(name: "TaskTests", dependencies: ["TaskCOPA", "TaskRegistry", "Harness", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Engine", "Harness", "TestSupport"]),
+        .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Interventions", "Harness", "Engine", "Tokenizers",
+                                                            "TaskCOPA", "TestSupport"]),
         .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Experiment", "Harness", "Engine", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

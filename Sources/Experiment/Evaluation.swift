@@ -18,6 +18,8 @@ public struct EvaluationSettings: Sendable {
     /// The source revision the results file records (the CLI reads it; the library never
     /// spawns a process for it).
     public var sourceRevision: String
+    /// The validation grid the method's K and strength were chosen on, for the results file.
+    public var validationGrid: [GridCell]?
 
     public init(split: String? = nil, prompt: String? = nil, method: String = "baseline",
                 methodConfiguration: [String: String] = [:], limit: Int? = nil, seed: UInt64 = 1234,
@@ -68,8 +70,10 @@ public struct Evaluation {
                        method: fileStem, suffix: ".samples.jsonl")
     }
 
+    /// `progress` may throw to stop the run (a cancellation): the journal keeps every batch
+    /// scored so far and the same call resumes from it.
     public func run(intervention: (any InterventionRuntime)? = nil,
-                    progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> RunResult {
+                    progress: (_ done: Int, _ total: Int) throws -> Void = { _, _ in }) throws -> RunResult {
         let started = Date()
         let items = TaskItems(task: task, store: store, scoring: settings.scoring, prompt: settings.prompt)
         let (split, prompt, instances) = try items.instances(split: settings.split, role: .test, limit: settings.limit)
@@ -86,7 +90,7 @@ public struct Evaluation {
         let journal = try RunJournal(path: samplesPath, header: header, batchSize: settings.batchSize)
         let done = Set(journal.samples.map(\.docID))
         let pending = instances.filter { !done.contains($0.docID) }
-        progress(instances.count - pending.count, instances.count)
+        try progress(instances.count - pending.count, instances.count)
         var scored = instances.count - pending.count
         // With an intervention the baseline is answered in the same batches (sharing the
         // clean prompt prefix) for the paired comparison.
@@ -97,7 +101,7 @@ public struct Evaluation {
                 }
                 try journal.append(samples)
                 scored += batch.count
-                progress(scored, instances.count)
+                try progress(scored, instances.count)
             }
 
         // Metrics come from the journal in document order, so a resumed run gives the same numbers.
@@ -121,7 +125,8 @@ public struct Evaluation {
             task: task.card.task, split: split.name, prompt: prompt.name, method: settings.method,
             model: .init(name: model.loaded.fileStem, file: (model.loaded.path as NSString).lastPathComponent, sha256: model.sha256),
             configuration: configuration, metrics: metrics, metricOrder: scorers.map(\.name),
-            items: ordered.count, comparisons: comparisons.isEmpty ? nil : comparisons, wallSeconds: seconds,
+            items: ordered.count, comparisons: comparisons.isEmpty ? nil : comparisons,
+            validationGrid: settings.validationGrid, wallSeconds: seconds,
             tokensPerSecond: Double(tokens) / max(seconds, 1e-9),
             gitCommit: settings.sourceRevision, created: ISO8601DateFormatter().string(from: Date()))
         try result.write(to: resultPath)

@@ -29,6 +29,8 @@ public struct Experiment {
     public struct Prepared {
         public let plan: InterventionPlan
         public let configuration: [String: String]
+        /// The validation search, when K and strength were chosen by one.
+        public var grid: GridSearch.Result? = nil
     }
 
     /// Fits, chooses and scores: the results file of `evaluation` with `method`.
@@ -41,6 +43,7 @@ public struct Experiment {
                                        batchSize: evaluation.batchSize)
             plan = prepared.plan
             evaluation.methodConfiguration = prepared.configuration
+            evaluation.validationGrid = prepared.grid?.cells
         } else {
             evaluation.methodConfiguration = ["protocol": evaluation.scoring.rawValue]
         }
@@ -86,6 +89,7 @@ public struct Experiment {
         configuration.merge(fitted.settings) { $1 }
         configuration["fit_seconds"] = String(format: "%.1f", Date().timeIntervalSince(fitStart))
         let k: Int, strength: Double
+        var search: GridSearch.Result? = nil
         if let givenK = settings.k, let givenStrength = settings.strength {
             (k, strength) = (givenK, givenStrength)
             configuration["chosen_by"] = "flags"
@@ -97,6 +101,7 @@ public struct Experiment {
                 .run(fitted, ks: candidateKs, strengths: strengths, instances: validation, scorer: scorer,
                      progress: reporter.progress("validation grid \(candidateKs.count)×\(strengths.count)"))
             (k, strength) = (grid.best.k, grid.best.strength)
+            search = grid
             configuration["chosen_by"] = "validation \(grid.metric) over \(candidateKs.count)×\(strengths.count) grid (\(validation.count) items)"
             configuration["validation_score"] = String(grid.best.score)
             configuration["selection_seconds"] = String(format: "%.1f", grid.seconds)
@@ -119,7 +124,7 @@ public struct Experiment {
                 .write(to: path)
             reporter.status("wrote the llama.cpp control vector (\(directions.keys.sorted().map { "direction.\($0)" }.joined(separator: ", ")), scaled by \(strength)) to \(path)")
         }
-        return Prepared(plan: try fitted.plan(k: k, strength: strength), configuration: configuration)
+        return Prepared(plan: try fitted.plan(k: k, strength: strength), configuration: configuration, grid: search)
     }
 
     /// Fits `method` on the card's pairs split; methods that rank on held-out pairs get the

@@ -6,11 +6,7 @@ import Interventions
 /// when choosing, any split when exploring), all configurations in one pass over the
 /// documents: each batch's prompts are computed once and shared by every configuration.
 public struct GridSearch {
-    public struct Cell: Sendable, Codable, Equatable {
-        public let k: Int
-        public let strength: Double
-        public let score: Double
-    }
+    public typealias Cell = GridCell
 
     public struct Result: Sendable, Codable {
         public let metric: String

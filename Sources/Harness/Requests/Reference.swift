@@ -24,3 +24,38 @@ public enum Reference: Sendable, Hashable, Codable {
         }
     }
 }
+
+extension Reference {
+    enum CodingKeys: String, CodingKey { case type, index, answers, correct, incorrect }
+    enum Kind: String, Codable { case choice, answers, answerSets = "answer_sets", none }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(Kind.self, forKey: .type) {
+        case .choice: self = .choice(index: try container.decode(Int.self, forKey: .index))
+        case .answers: self = .answers(try container.decode([String].self, forKey: .answers))
+        case .answerSets:
+            self = .answerSets(correct: try container.decode([String].self, forKey: .correct),
+                               incorrect: try container.decode([String].self, forKey: .incorrect))
+        case .none: self = .none
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case let .choice(index):
+            try container.encode(Kind.choice, forKey: .type)
+            try container.encode(index, forKey: .index)
+        case let .answers(answers):
+            try container.encode(Kind.answers, forKey: .type)
+            try container.encode(answers, forKey: .answers)
+        case let .answerSets(correct, incorrect):
+            try container.encode(Kind.answerSets, forKey: .type)
+            try container.encode(correct, forKey: .correct)
+            try container.encode(incorrect, forKey: .incorrect)
+        case .none:
+            try container.encode(Kind.none, forKey: .type)
+        }
+    }
+}

@@ -104,3 +104,31 @@ public struct GenerationSettings: Sendable, Hashable, Codable {
         case until, maxTokens = "max_tokens", sampling, stopAtEndOfSequence = "stop_at_eos"
     }
 }
+
+// Samples are read by people and by other tools: a `type` field names the case.
+extension Request {
+    enum CodingKeys: String, CodingKey { case type, choices, context, generation }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(OutputType.self, forKey: .type) {
+        case .multipleChoice:
+            self = .loglikelihood(choices: try container.decode([Choice].self, forKey: .choices))
+        case .generateUntil:
+            self = .generateUntil(context: try container.decode(String.self, forKey: .context),
+                                  generation: try container.decode(GenerationSettings.self, forKey: .generation))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(outputType, forKey: .type)
+        switch self {
+        case let .loglikelihood(choices):
+            try container.encode(choices, forKey: .choices)
+        case let .generateUntil(context, generation):
+            try container.encode(context, forKey: .context)
+            try container.encode(generation, forKey: .generation)
+        }
+    }
+}

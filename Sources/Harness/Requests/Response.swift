@@ -55,3 +55,28 @@ public struct Generation: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey { case text, tokenCount = "token_count", stoppedBy = "stopped_by" }
 }
+
+extension Response {
+    enum CodingKeys: String, CodingKey { case type, choices, generation }
+    enum Kind: String, Codable { case choices, generation }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(Kind.self, forKey: .type) {
+        case .choices: self = .choices(try container.decode([ChoiceResult].self, forKey: .choices))
+        case .generation: self = .generation(try container.decode(Generation.self, forKey: .generation))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case let .choices(results):
+            try container.encode(Kind.choices, forKey: .type)
+            try container.encode(results, forKey: .choices)
+        case let .generation(generation):
+            try container.encode(Kind.generation, forKey: .type)
+            try container.encode(generation, forKey: .generation)
+        }
+    }
+}

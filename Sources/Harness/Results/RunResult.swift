@@ -27,6 +27,8 @@ public struct RunResult: Codable, Sendable, Equatable {
     public let items: Int
     /// Per metric: the method against the baseline on the same items (absent for the baseline).
     public let comparisons: [String: PairedComparison]?
+    /// The validation search K and strength were chosen from (absent when they were given).
+    public let validationGrid: [GridCell]?
     public let wallSeconds: Double
     public let tokensPerSecond: Double
     public let gitCommit: String
@@ -34,7 +36,7 @@ public struct RunResult: Codable, Sendable, Equatable {
 
     public init(task: String, split: String, prompt: String, method: String, model: Model, configuration: [String: String],
                 metrics: [String: MetricValue], metricOrder: [String], items: Int, comparisons: [String: PairedComparison]?,
-                wallSeconds: Double, tokensPerSecond: Double, gitCommit: String, created: String) {
+                validationGrid: [GridCell]? = nil, wallSeconds: Double, tokensPerSecond: Double, gitCommit: String, created: String) {
         self.task = task
         self.split = split
         self.prompt = prompt
@@ -45,6 +47,7 @@ public struct RunResult: Codable, Sendable, Equatable {
         self.metricOrder = metricOrder
         self.items = items
         self.comparisons = comparisons
+        self.validationGrid = validationGrid
         self.wallSeconds = wallSeconds
         self.tokensPerSecond = tokensPerSecond
         self.gitCommit = gitCommit
@@ -53,6 +56,7 @@ public struct RunResult: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case task, split, prompt, method, model, configuration, metrics, items, comparisons
+        case validationGrid = "validation_grid"
         case metricOrder = "metric_order", wallSeconds = "wall_seconds", tokensPerSecond = "tokens_per_second"
         case gitCommit = "git_commit", created
     }
