@@ -11,9 +11,19 @@ enum Fixtures {
         try! ModelUnderTest(loaded: ModelLoader.load(path: TestPaths.smolLM2), sha256: SHA256.hex(ofFile: TestPaths.smolLM2))
     }()
 
-    /// COPA from the shared mirror, through the real data path.
-    static func copa() throws -> COPATask {
-        try COPATask.load(cardsDirectory: TestPaths.repositoryRoot + "/tasks")
+    /// COPA from the shared mirror, through the real data path; with `validation`, its
+    /// validation split cut to that many documents (the card's shuffle, so still disjoint
+    /// from the pairs) so that searches in tests take seconds.
+    static func copa(validation: Int? = nil) throws -> COPATask {
+        let path = TestPaths.repositoryRoot + "/tasks/copa.yaml"
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        if let validation {
+            text = text.replacingOccurrences(of: "subset: {seed: 1234, start: 400, count: 100}",
+                                             with: "subset: {seed: 1234, start: 400, count: \(validation)}")
+        }
+        let card = try TaskCard.parse(yaml: text, file: path)
+        try card.checkPlaceholders(available: COPATask.fieldNames)
+        return COPATask(card: card)
     }
 
     static func store(_ scratch: String, mirror: String = "file://" + TestPaths.datasets) -> DataStore {
