@@ -53,7 +53,7 @@ public struct TaskRegistry: Sendable {
             }
             for name in matches where !result.contains(name) { result.append(name) }
         }
-        let parts = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = value.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         guard !parts.isEmpty, !parts.contains(where: \.isEmpty) else {
             throw HarnessError.invalidInput("--task: '\(value)' names no task; write e.g. --task copa or --task 'xcopa_*'")
         }

@@ -1,0 +1,79 @@
+import Foundation
+import Harness
+import Testing
+import TestSupport
+
+/// Every method name, and the commands besides `run`, as a user runs them.
+@Suite("sadi-eval commands end to end", .serialized)
+struct ToolCommandTests {
+    let scratch: String
+
+    init() throws { scratch = try TestPaths.scratchDirectory("sadi-cli-tools") }
+
+    var env: [String: String] { CommandLineTool.environment(cache: scratch + "/cache") }
+
+    static let methods: [(name: String, k: String, strength: String, site: String)] = [
+        ("sadi-hidden", "2", "5", "mlp-output"), ("sadi-head", "2", "5", "attention-heads"),
+        ("sadi-neuron", "10", "10", "mlp-gate"), ("caa", "15", "2", "residual"),
+        ("sadi-random", "2", "5", "attention-heads"), ("sadi-fixed", "2", "5", "attention-heads"),
+        ("iti", "4", "5", "attention-heads"),
+    ]
+
+    @Test("every method runs from the command line with K and strength given, and records them", arguments: 0..<methods.count)
+    func everyMethod(index: Int) throws {
+        let m = Self.methods[index], out = scratch + "/" + m.name
+        let run = try CommandLineTool.run(["--task", "copa", "--method", m.name, "--k", m.k, "--strength", m.strength,
+                                           "--pairs", "16", "--limit", "6", "--output-dir", out], environment: env)
+        #expect(run.status == 0, "\(m.name): \(run.stderr)")
+        let result = try RunResult.read(path: out + "/SmolLM2-135M-Instruct.Q4_1/copa/\(m.name).json")
+        #expect(result.method == m.name && result.items == 6)
+        #expect(result.configuration["k"] == m.k && result.configuration["strength"].flatMap(Double.init) == Double(m.strength))
+        #expect(result.configuration["site"] == m.site && result.configuration["chosen_by"] == "flags")
+        #expect(result.comparisons?["acc"]?.n == 6 && result.validationGrid == nil)
+    }
+
+    @Test("--task takes globs and comma lists; a pattern matching nothing is a clear error")
+    func taskPatterns() throws {
+        let out = scratch + "/glob"
+        let run = try CommandLineTool.run(["--task", "c*,copa", "--limit", "2", "--output-dir", out], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.components(separatedBy: "results: ").count == 2, "copa once: \(run.stdout)")
+        let none = try CommandLineTool.run(["--task", "xcopa_*", "--limit", "2"], environment: env)
+        #expect(none.status != 0 && none.stderr.contains("--task: 'xcopa_*' matches no task"), "\(none.stderr)")
+        let empty = try CommandLineTool.run(["--task", "copa,", "--limit", "2"], environment: env)
+        #expect(empty.status != 0 && empty.stderr.contains("names no task"), "\(empty.stderr)")
+    }
+
+    @Test("generate continues a prompt greedily and reports its tokens")
+    func generate() throws {
+        let run = try CommandLineTool.run(["generate", "--prompt", "The capital of France is", "--max-tokens", "4"], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("Paris"), "\(run.stdout)")
+        #expect(run.stderr.contains("5 prompt tokens") || run.stderr.contains("prompt tokens, "), "\(run.stderr)")
+        #expect(run.stderr.contains("stopped by"))
+        let bad = try CommandLineTool.run(["generate", "--prompt", "x", "--max-tokens", "0"], environment: env)
+        #expect(bad.status != 0 && bad.stderr.contains("--max-tokens must be at least 1, got 0"))
+    }
+
+    @Test("inspect prints the file's metadata and tensors")
+    func inspect() throws {
+        let run = try CommandLineTool.run(["inspect", TestPaths.smolLM2], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("GGUF version 3, 33 metadata keys, 272 tensors"), "\(run.stdout.prefix(300))")
+        #expect(run.stdout.contains(#"general.architecture (str) = "llama""#))
+        #expect(run.stdout.contains("llama.block_count (u32) = 30"))
+        let missing = try CommandLineTool.run(["inspect", scratch + "/none.gguf"], environment: env)
+        #expect(missing.status != 0 && missing.stderr.contains("none.gguf"))
+    }
+
+    @Test("bench prints its table of figures and writes them as JSON")
+    func bench() throws {
+        let json = scratch + "/bench.json"
+        let run = try CommandLineTool.run(["bench", "--model", TestPaths.smolLM2, "--repeats", "1", "--shapes", "2x8",
+                                           "--decode-steps", "4", "--json", json], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("| measure | tokens | seconds | tokens/s |"), "\(run.stdout)")
+        let report = try #require(try TestPaths.json(json) as? [String: Any])
+        #expect(report["peakResidentBytes"] != nil || report.keys.contains { $0.lowercased().contains("rss") }, "\(report.keys)")
+    }
+}
