@@ -35,12 +35,43 @@ struct ApplicationTests {
         #expect(zip(a, base).contains { abs($0 - $1) > 1e-3 }, "the edit must change something")
     }
 
-    @Test("two-pass overwrites every layer: units in a middle layer differ from live")
+    @Test("two-pass: every layer's heads at the last prompt token are the clean ones, the selected ones scaled from clean; live lets later layers move")
     func twoPassResetsLaterLayers() throws {
         let edits = [headEdit(layer: 10, heads: [0, 1, 2], delta: 9)]
-        let live = try scores(InterventionPlan(edits: edits, positions: .promptLast, application: .live, layerCount: Self.layers))
-        let twoPass = try scores(InterventionPlan(edits: edits, positions: .promptLast, application: .twoPass, layerCount: Self.layers))
-        #expect(zip(live, twoPass).contains { abs($0 - $1) > 1e-4 })
+        let livePlan = InterventionPlan(edits: edits, positions: .promptLast, application: .live, layerCount: Self.layers)
+        let twoPassPlan = InterventionPlan(edits: edits, positions: .promptLast, application: .twoPass, layerCount: Self.layers)
+        #expect(zip(try scores(livePlan), try scores(twoPassPlan)).contains { abs($0 - $1) > 1e-4 })
+
+        let network = Self.model.network
+        let tokens = Self.model.tokenizer.encode("My body cast a shadow over the grass because")
+        let sites = Set((0..<Self.layers).map { HookSite.attentionHeads($0) })
+        let last = tokens.count - 1
+        let clean = ActivationRecorder(sites: sites) { $0.position == last }
+        _ = try network.forward([SequenceInput(tokens: tokens, state: network.makeState(), logits: .none)], editor: clean)
+        let cleanValues = Dictionary(uniqueKeysWithValues: sites.map { ($0, clean.values[$0]![0]) })
+
+        // The last prompt token again, after the clean prefix, with each plan's editor followed by a recorder.
+        func lastTokenHeads(_ editor: ActivationEditor) throws -> [HookSite: [Float]] {
+            let state = network.makeState()
+            _ = try network.forward([SequenceInput(tokens: Array(tokens.dropLast()), state: state, logits: .none)])
+            let recorder = ActivationRecorder(sites: sites)
+            _ = try network.forward([SequenceInput(tokens: [tokens[last]], state: state, logits: .last)],
+                                    editor: EditThenRecord(editor: editor, recorder: recorder))
+            return recorder.values.mapValues { $0[0] }
+        }
+        let twoPass = try lastTokenHeads(try #require(twoPassPlan.secondPassEditor(clean: [cleanValues])))
+        let scaled = Set(edits[0].indices)
+        for layer in 0..<Self.layers {
+            let site = HookSite.attentionHeads(layer), want = cleanValues[site]!, got = twoPass[site]!
+            for i in want.indices {
+                let expected = layer == 10 && scaled.contains(i) ? want[i] * 10 : want[i]
+                #expect(abs(got[i] - expected) <= 1e-5 * (1 + abs(expected)), "layer \(layer) element \(i): \(got[i]) vs \(expected)")
+            }
+        }
+        // Live scales layer 10 in the pass and lets the change flow on: layer 11's heads move.
+        let live = try lastTokenHeads(try #require(livePlan.editor(for: [SequenceSpan(promptLength: tokens.count, firstPosition: last)])))
+        #expect(zip(live[.attentionHeads(11)]!, cleanValues[.attentionHeads(11)]!).contains { abs($0 - $1) > 1e-3 })
+        #expect(zip(live[.attentionHeads(9)]!, cleanValues[.attentionHeads(9)]!).allSatisfy { abs($0 - $1) <= 1e-5 * (1 + abs($1)) })
     }
 
     @Test("an edit with δ = 0 changes nothing, whatever the policy")
@@ -76,5 +107,23 @@ struct ApplicationTests {
         }
         // Row 0 is not the last prompt token; row 1 is: elements 1 and 3 become 20 + 0.5·20, 40 + 0.5·40.
         #expect(data == [1, 2, 3, 4, 10, 30, 30, 60])
+    }
+}
+
+/// Applies an editor, then records what it left.
+final class EditThenRecord: ActivationEditor {
+    let editor: ActivationEditor
+    let recorder: ActivationRecorder
+
+    init(editor: ActivationEditor, recorder: ActivationRecorder) {
+        self.editor = editor
+        self.recorder = recorder
+    }
+
+    func wants(_ site: HookSite) -> Bool { editor.wants(site) || recorder.wants(site) }
+
+    func visit(_ view: ActivationView) {
+        if editor.wants(view.site) { editor.visit(view) }
+        if recorder.wants(view.site) { recorder.visit(view) }
     }
 }
