@@ -45,7 +45,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimize),
 
-        .target(name: "TestSupport", dependencies: ["Engine", "COpenSSL"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Engine", "Harness"], path: "Tests/TestSupport"),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Tokenizers", "TestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "TestSupport"]),
@@ -53,7 +53,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["Engine", "Harness", "TestSupport"]),
         .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Interventions", "Harness", "Engine", "Tokenizers",
                                                             "TaskCOPA", "TestSupport"]),
-        .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Experiment", "Harness", "Engine", "TestSupport"]),
+        .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Experiment", "Harness", "Engine", "TaskCOPA",
+                                                               "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,34 +3,9 @@ import Experiment
 import Foundation
 import Harness
 @testable import Interventions
+import TaskCOPA
 import Testing
 import TestSupport
-
-/// COPA read straight from its XML with a regular expression: enough for these tests,
-/// which cannot depend on the TaskCOPA plugin. Fields match tasks/copa.yaml's templates.
-struct ITICOPATask: BenchmarkTask {
-    static let name = "copa"
-    static let fieldNames: Set<String> = ["premise", "premise_stem", "connector", "question", "choice1", "choice2",
-                                          "choice1_lcfirst", "choice2_lcfirst"]
-    let card: TaskCard
-
-    init(card: TaskCard) { self.card = card }
-
-    func documents(file key: String, at url: URL) throws -> [Document] {
-        let text = try String(contentsOf: url, encoding: .utf8)
-        let pattern = try NSRegularExpression(pattern: #"<item id="(\d+)" asks-for="(cause|effect)" most-plausible-alternative="([12])">\s*<p>(.*?)</p>\s*<a1>(.*?)</a1>\s*<a2>(.*?)</a2>"#,
-                                              options: [.dotMatchesLineSeparators])
-        let ns = text as NSString
-        return pattern.matches(in: text, range: NSRange(location: 0, length: ns.length)).map { match in
-            let g = (1...6).map { ns.substring(with: match.range(at: $0)) }
-            let lcfirst = { (s: String) in s.prefix(1).lowercased() + s.dropFirst() }
-            let fields = ["premise": g[3], "premise_stem": String(g[3].trimmingCharacters(in: .whitespaces).dropLast()),
-                          "connector": g[1] == "cause" ? "because" : "therefore", "question": g[1],
-                          "choice1": g[4], "choice2": g[5], "choice1_lcfirst": lcfirst(g[4]), "choice2_lcfirst": lcfirst(g[5])]
-            return Document(id: g[0], fields: fields, gold: Int(g[2])! - 1)
-        }
-    }
-}
 
 @Suite("ITI on the real model", .serialized)
 struct ITIRealModelTests {
@@ -41,7 +16,7 @@ struct ITIRealModelTests {
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("iti-tests-cache").path
         let store = DataStore.fromEnvironment(mirror: "file://" + TestPaths.datasets, progress: false,
                                               environment: ["SADI_CACHE": cache, "HOME": NSTemporaryDirectory()])
-        let task = try ITICOPATask.load(cardsDirectory: TestPaths.repositoryRoot + "/tasks")
+        let task = try COPATask.load(cardsDirectory: TestPaths.repositoryRoot + "/tasks")
         return TaskItems(task: task, store: store, scoring: .harness)
     }
 

@@ -42,20 +42,20 @@ struct COPASplitTests {
 
     @Test("deterministic for a seed, different for another")
     func determinism() throws {
-        let first = try SeededSubset.split(devIDs, seed: 1234, pairs: 400, validation: 100)
-        let again = try SeededSubset.split(devIDs, seed: 1234, pairs: 400, validation: 100)
-        let other = try SeededSubset.split(devIDs, seed: 1235, pairs: 400, validation: 100)
-        #expect(first.pairs == again.pairs && first.validation == again.validation)
-        #expect(first.validation != other.validation)
-        // Smaller sizes take a prefix of the same shuffle, so validation items stay out of pairs.
-        let small = try SeededSubset.split(devIDs, seed: 1234, pairs: 50, validation: 20)
-        #expect(Set(small.pairs).isSubset(of: first.pairs))
+        func pick(seed: UInt64, start: Int, count: Int) throws -> [Int] {
+            try SeededSubset.select(devIDs, subset: TaskCard.Subset(seed: seed, start: start, count: count))
+        }
+        #expect(try pick(seed: 1234, start: 400, count: 100) == pick(seed: 1234, start: 400, count: 100))
+        #expect(try pick(seed: 1234, start: 400, count: 100) != pick(seed: 1235, start: 400, count: 100))
+        // Smaller counts take a prefix of the same shuffle, so a smaller pairs split stays
+        // out of the validation range.
+        #expect(Set(try pick(seed: 1234, start: 0, count: 50)).isSubset(of: try pick(seed: 1234, start: 0, count: 400)))
     }
 
     @Test("a subset beyond the file is an error naming the split")
     func outOfRange() {
         let error = #expect(throws: TaskCardError.self) {
-            try SeededSubset.split(devIDs, seed: 1, pairs: 400, validation: 200)
+            try SeededSubset.select(devIDs, subset: TaskCard.Subset(seed: 1, start: 400, count: 200), split: "validation")
         }
         #expect(error?.field == "splits[validation].subset")
         #expect(error.map { "\($0)" }?.contains("takes 200 items from shuffled position 400 but its file has 500") == true)

@@ -1,6 +1,7 @@
 import Foundation
 import TaskCOPA
 import Testing
+import TestSupport
 
 /// Damaged or hostile XML: one clear error with the file and line, nothing fetched.
 @Suite("COPA XML parser on bad input")
@@ -74,8 +75,13 @@ struct COPAXMLBadInputTests {
 
     @Test("no network: an http DTD and an http entity open no connection")
     func noNetwork() throws {
-        let listener = try LoopbackListener()
-        let base = "http://127.0.0.1:\(listener.port)"
+        let root = try COPATestData.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Data("<!ELEMENT copa-corpus ANY>".utf8).write(to: root.appendingPathComponent("copa.dtd"))
+        try Data("leaked".utf8).write(to: root.appendingPathComponent("x"))
+        let server = try LoopbackHTTPServer(root: root)
+        defer { server.stop() }
+        let base = server.baseURL
         let item = """
               <item id="1" asks-for="cause" most-plausible-alternative="1">
                 <p>My body cast a shadow over the grass.</p>
@@ -95,7 +101,7 @@ struct COPAXMLBadInputTests {
             + "<copa-corpus version=\"1.0\">\n" + item.replacingOccurrences(of: "over the grass.", with: "&net;") + "\n</copa-corpus>\n"
         let (error, _) = try failure(entity)
         #expect(error.description.contains("&net;"))
-        #expect(listener.connectionCount() == 0)
+        #expect(server.requests.isEmpty, "libxml2 fetched \(server.requests.map(\.path))")
     }
 
     @Test("an internal entity is refused too, rather than expanded")

@@ -39,12 +39,4 @@ public enum SeededSubset {
         guard let subset = split.subset else { return fileItems }
         return try select(fileItems, subset: subset, split: split.name)
     }
-
-    /// Dev into contrastive pairs and validation: the first `pairs` shuffled positions and
-    /// the `validation` after them (COPA's card: 400 and 100, seed 1234).
-    public static func split<Item>(_ items: [Item], seed: UInt64, pairs: Int, validation: Int) throws
-        -> (pairs: [Item], validation: [Item]) {
-        (try select(items, subset: TaskCard.Subset(seed: seed, start: 0, count: pairs), split: "pairs"),
-         try select(items, subset: TaskCard.Subset(seed: seed, start: pairs, count: validation), split: "validation"))
-    }
 }

@@ -3,13 +3,13 @@ import Foundation
 import Glibc
 #endif
 
-/// A small HTTP/1.1 server on 127.0.0.1 (ephemeral port) that serves a folder, honours
+/// The tests' one loopback server: a small HTTP/1.1 server on 127.0.0.1 (ephemeral port) that serves a folder, honours
 /// `Range: bytes=N-[M]`, and injects faults per path, so the download code can be tested
 /// against real sockets with no other host. One thread per connection, at most
 /// `maxConnections` at once; every response closes its connection. Call `stop()` at the
 /// end of a test: it wakes stalled handlers, closes every socket and joins every thread.
-final class LoopbackHTTPServer: @unchecked Sendable {
-    enum Fault: Sendable {
+public final class LoopbackHTTPServer: @unchecked Sendable {
+    public enum Fault: Sendable {
         /// Answer with this status `times` times, then serve normally.
         case status(Int, times: Int)
         /// Once: send the headers and the first `bytes` bytes of the body, then hang up.
@@ -25,15 +25,15 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         case ignoreRange
     }
 
-    struct Request: Sendable, Equatable {
-        let method: String
-        let path: String
-        let range: String?
-        let status: Int
+    public struct Request: Sendable, Equatable {
+        public let method: String
+        public let path: String
+        public let range: String?
+        public let status: Int
     }
 
-    let port: UInt16
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public let port: UInt16
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     private let root: URL
     private let listener: Int32
@@ -47,7 +47,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     private var stopping = false
     private var acceptLoopDone = false
 
-    init(root: URL, maxConnections: Int = 16) throws {
+    public init(root: URL, maxConnections: Int = 16) throws {
         self.root = root
         self.maxConnections = maxConnections
         (listener, port) = try Self.openListener()
@@ -55,22 +55,22 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         thread.start()
     }
 
-    func setFault(_ fault: Fault?, for path: String) {
+    public func setFault(_ fault: Fault?, for path: String) {
         state.lock()
         faults[path] = fault
         state.unlock()
     }
 
     /// Every request answered (or stalled, with status 0) so far, in arrival order.
-    var requests: [Request] {
+    public var requests: [Request] {
         state.lock()
         defer { state.unlock() }
         return log
     }
 
-    func requests(for path: String) -> [Request] { requests.filter { $0.path == path } }
+    public func requests(for path: String) -> [Request] { requests.filter { $0.path == path } }
 
-    func stop() {
+    public func stop() {
         state.lock()
         if stopping {
             state.unlock()
@@ -87,7 +87,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     }
 
     /// A port nothing listens on (bound, then released), for connection-refused tests.
-    static func unusedPort() throws -> UInt16 {
+    public static func unusedPort() throws -> UInt16 {
         let (fd, port) = try openListener()
         close(fd)
         return port
@@ -95,12 +95,12 @@ final class LoopbackHTTPServer: @unchecked Sendable {
 
     /// A listening port whose accept queue is full, so a new connect hangs until the client's
     /// connect timeout: Linux drops SYNs for a listener with a full backlog.
-    final class Unresponsive {
-        let port: UInt16
+    public final class Unresponsive {
+        public let port: UInt16
         private let listener: Int32
         private var pending: [Int32] = []
 
-        init() throws {
+        public init() throws {
             (listener, port) = try LoopbackHTTPServer.openListener(backlog: 0)
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
@@ -119,7 +119,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
             usleep(100_000)
         }
 
-        func release() {
+        public func release() {
             for fd in pending + [listener] { close(fd) }
             pending = []
         }
