@@ -68,14 +68,23 @@ struct InterventionCommandTests {
         #expect(result.comparisons?["acc"]?.n == 8)
     }
 
-    @Test("sweep fits iti with its probes")
+    @Test("sweep fits iti with its probes, and a cell scores what `run` scores for that configuration")
     func itiSweep() throws {
         let out = scratch + "/iti-sweep"
-        let run = try CommandLineTool.run(["sweep", "--task", "copa", "--method", "iti", "--k", "4", "--strength", "1,5", "--pairs", "40",
-                                           "--limit", "4", "--output-dir", out], environment: env)
+        let run = try CommandLineTool.run(["sweep", "--task", "copa", "--method", "iti", "--k", "4", "--strength", "1,20", "--pairs", "40",
+                                           "--limit", "8", "--output-dir", out], environment: env)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("2 configurations × 4 items"), "\(run.stdout)")
-        #expect(FileManager.default.fileExists(atPath: out + "/" + Self.modelDir + "/sweep-iti-validation.json"))
+        #expect(run.stdout.contains("2 configurations × 8 items"), "\(run.stdout)")
+        let json = try #require(try TestPaths.json(out + "/" + Self.modelDir + "/sweep-iti-validation.json") as? [String: Any])
+        let cells = try #require((json["grid"] as? [String: Any])?["cells"] as? [[String: Any]])
+        #expect(cells.map { $0["strength"] as? Double } == [1, 20] && cells.allSatisfy { $0["k"] as? Int == 4 })
+        #expect(json["method"] as? String == "iti" && json["pairs"] as? Int == 40)
+        // The same configuration run on its own over the same documents scores the same.
+        let single = try CommandLineTool.run(["--task", "copa", "--method", "iti", "--k", "4", "--strength", "20", "--pairs", "40",
+                                              "--split", "validation", "--limit", "8", "--output-dir", out], environment: env)
+        #expect(single.status == 0, "\(single.stderr)")
+        let result = try RunResult.read(path: out + "/" + Self.modelDir + "/iti.json")
+        #expect(result.metrics["acc"]?.value == cells[1]["score"] as? Double, "run \(result.metrics["acc"]!.value) vs sweep \(cells[1])")
     }
 
     @Test("the official protocol scores SADI's prompt by exact match, two-pass")
