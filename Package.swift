@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "TestSupport"]),
         .testTarget(name: "TaskTests", dependencies: ["TaskCOPA", "TaskRegistry", "Harness", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["Engine", "Harness", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["sadi-eval", "Engine", "Harness", "TestSupport"]),
         .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Harness", "Engine", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
