@@ -159,10 +159,16 @@ struct LlamaParityTests {
     }
 }
 
+/// The largest |a − b|, or NaN when any difference is NaN (Swift's `max` would skip it, and a
+/// NaN logit would pass every tolerance).
 func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
     precondition(a.count == b.count, "sizes differ: \(a.count) vs \(b.count)")
     var m: Float = 0
-    for i in a.indices { m = max(m, abs(a[i] - b[i])) }
+    for i in a.indices {
+        let d = abs(a[i] - b[i])
+        if d.isNaN { return .nan }
+        m = max(m, d)
+    }
     return m
 }
 

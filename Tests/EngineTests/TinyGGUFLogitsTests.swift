@@ -42,6 +42,13 @@ struct TinyGGUFLogitsTests {
         }
     }
 
+    @Test("a NaN logit is never within the tolerance")
+    func nanIsAFailure() {
+        #expect(maxAbsDifference([1, .nan, 3], [1, 2, 3]).isNaN)
+        #expect(!(maxAbsDifference([.nan], [0]) <= Self.tolerance))
+        #expect(maxAbsDifference([1, 2.5], [1, 2]) == 0.5)
+    }
+
     @Test("logits at every position, one call per sequence and token by token", arguments: DequantReference.tinyVariants)
     func sequencesAlone(variant: String) throws {
         let model = try LlamaModel(gguf: GGUFFile(path: TestPaths.tinyGGUF(variant)))
