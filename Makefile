@@ -15,7 +15,7 @@ export SADI_DATA_MIRROR
 SWIFT_RELEASE := -c release
 BIN           := .build/release/sadi-eval
 
-.PHONY: setup deps model build test demo bench copa-methods clean
+.PHONY: setup deps model build test demo bench copa-methods mutants clean
 
 setup: deps model
 
@@ -64,6 +64,13 @@ copa-methods: setup build
 	  $(BIN) --task copa --method $$m --protocol $$p --model $(MODEL) || exit 1; \
 	done; done
 	$(BIN) table results --task copa | tee results/copa-methods.md
+
+# Plants each defect listed in Tests/Mutants/mutants.txt, one at a time, in a scratch copy of
+# the repository (kept with its build folder in the temporary folder between runs), builds it and runs
+# the suites the list names; fails unless every mutant is caught. A listed change whose
+# original text is no longer in the source is reported STALE and fails too.
+mutants: setup
+	python3 scripts/mutants.py
 
 bench: setup build
 	$(BIN) bench --model $(MODEL)

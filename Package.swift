@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Tokenizers", "TestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "TestSupport"]),
         .testTarget(name: "TaskTests", dependencies: ["TaskCOPA", "TaskRegistry", "Harness", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["Engine", "Harness", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["sadi-eval", "Engine", "Harness", "TestSupport"]),
         .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Interventions", "Harness", "Engine", "Tokenizers",
                                                             "TaskCOPA", "TestSupport"]),
         .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Experiment", "Harness", "Engine", "TaskCOPA",

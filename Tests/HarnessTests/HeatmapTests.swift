@@ -8,7 +8,7 @@ import Testing
 /// Collects what the tests check from the SVG: every cell group's attributes and the fill of
 /// its rectangle, and the text of every element by class.
 private final class SVGSummary: NSObject, XMLParserDelegate {
-    struct Cell { var row: Int; var column: Int; var value: Double?; var fill: String = ""; var text = "" }
+    struct Cell { var row: Int; var column: Int; var value: Double?; var fill: String = ""; var text = ""; var ink = "" }
     var root = ""
     var cells: [Cell] = []
     var texts: [String: [String]] = [:]
@@ -27,6 +27,7 @@ private final class SVGSummary: NSObject, XMLParserDelegate {
             cells[cells.count - 1].fill = attributes["fill"] ?? ""
         }
         if name == "text" {
+            if inCell { cells[cells.count - 1].ink = attributes["fill"] ?? "" }
             currentClass = attributes["class"] ?? (inCell ? "cell-text" : "other")
             buffer = ""
         }
@@ -110,10 +111,23 @@ private func brightness(_ hex: String) -> Double {
         #expect(summary.cells.count == 2 && summary.cells.allSatisfy { $0.fill == "#eeeeee" })
     }
 
+    /// The written file against fills worked out by hand for `sweepGrid`: the scale runs linearly
+    /// from #f7fbff (247, 251, 255) at the worst value, 58.0, to #08306b (8, 48, 107) at the best,
+    /// 65.5, each channel rounded; e.g. 61.0 is t = 3/7.5 = 0.4 → (151.4, 169.8, 195.8) → #97aac4.
+    /// Numbers are white on cells past t = 0.55.
     @Test func writesAFile() throws {
-        let path = NSTemporaryDirectory() + "heatmap-\(UUID().uuidString)/grid.svg"
-        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let directory = NSTemporaryDirectory() + "heatmap-\(UUID().uuidString)"
+        let path = directory + "/grid.svg"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         try Heatmap.write(sweepGrid, to: path)
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == Heatmap.svg(sweepGrid))
+        let summary = try parse(String(contentsOfFile: path, encoding: .utf8))
+        let cells = Dictionary(uniqueKeysWithValues: summary.cells.map { ("\($0.row),\($0.column)", "\($0.text) \($0.fill) \($0.ink)") })
+        #expect(cells == [
+            "0,0": "61.0 #97aac4 #000000", "0,1": "62.0 #788fb0 #000000", "0,2": "— #eeeeee #000000",
+            "1,0": "63.0 #58749c #ffffff", "1,1": "65.5 #08306b #ffffff", "1,2": "60.0 #b7c5d8 #000000",
+            "2,0": "59.0 #d7e0eb #000000", "2,1": "65.5 #08306b #ffffff", "2,2": "58.0 #f7fbff #000000",
+        ])
+        #expect(summary.texts["title"] == ["COPA · SADI-HEAD"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["grid.svg"], "nothing else left behind")
     }
 }

@@ -8,13 +8,31 @@ public enum CommandLineTool {
         public let stderr: String
     }
 
-    /// `.build/release/sadi-eval` (what `make test` builds), else the debug one.
-    public static var executable: String {
-        for configuration in ["release", "debug"] {
-            let path = TestPaths.repositoryRoot + "/.build/\(configuration)/sadi-eval"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
+    /// The `sadi-eval` of the build these tests belong to: SwiftPM puts it beside the test bundle,
+    /// in the same `.build/<triple>/<configuration>/` folder, so a release test run never picks
+    /// up a debug binary (or the other way round) left by an earlier build.
+    public static let executable: String = testBundleFolder + "/sadi-eval"
+
+    /// The folder of the running test bundle: on Linux the test process is the bundle itself
+    /// (`<package>PackageTests.xctest`); on macOS it is a loaded `.xctest` bundle.
+    public static let testBundleFolder: String = {
+        #if os(Linux)
+        let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        #else
+        let bundle = Bundle.allBundles.map(\.bundlePath).first { $0.hasSuffix(".xctest") }
+            ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
+        #endif
+        return URL(fileURLWithPath: bundle).standardizedFileURL.deletingLastPathComponent().path
+    }()
+
+    public struct MissingExecutable: Error, CustomStringConvertible {
+        public let path: String
+        public var description: String {
+            "the sadi-eval executable of this build is missing at \(path) (beside the test bundle); "
+                + "`swift test` builds it, since CLITests depend on it; after a partial build, run "
+                + "`swift build --product sadi-eval` with the same -c and -Xswiftc flags as the tests"
         }
-        return TestPaths.repositoryRoot + "/.build/release/sadi-eval"
     }
 
     /// The environment tests run with: the data mirror in ../shared/datasets, a given cache.
@@ -30,6 +48,7 @@ public enum CommandLineTool {
 
     public static func run(_ arguments: [String], environment: [String: String],
                            killWhen: (@Sendable (String) -> Bool)? = nil) throws -> Output {
+        guard FileManager.default.isExecutableFile(atPath: executable) else { throw MissingExecutable(path: executable) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

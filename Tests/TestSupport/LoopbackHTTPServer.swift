@@ -17,7 +17,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         /// Serve these bytes instead of the file (every time).
         case body(Data)
         case notFound
-        /// Read the request and never answer, until the server stops.
+        /// Read the request and never answer, until the server stops or 30 s pass (then hang up,
+        /// so a client without a stall limit fails with another error instead of hanging the tests).
         case stall
         /// 302 to another path on this server, or to an absolute URL (every time).
         case redirect(to: String)
@@ -175,8 +176,9 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         switch fault {
         case .stall:
             record(method, path, range, status: 0)
+            let deadline = Date(timeIntervalSinceNow: 30)
             state.lock()
-            while !stopping { state.wait() }
+            while !stopping && state.wait(until: deadline) {}
             state.unlock()
         case let .status(code, _):
             record(method, path, range, status: code)

@@ -28,7 +28,8 @@ extension DataStore {
         var resumed = false
         var restarted = false
         var mayRestart: Bool { resumed && !restarted }
-        let bar = progress && ProgressBar.shouldDraw(forced: forceProgressBar) ? ProgressBar(label: label) : nil
+        let bar = progress && ProgressBar.shouldDraw(forced: forceProgressBar)
+            ? ProgressBar(label: label, write: progressOutput) : nil
 
         while true {
             attempts += 1

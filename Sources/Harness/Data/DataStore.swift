@@ -20,6 +20,8 @@ public struct DataStore: Sendable {
     /// Report on stderr: a progress bar on a terminal (or always, if forced) and retry notes.
     public let progress: Bool
     public let forceProgressBar: Bool
+    /// Where the progress bar's text goes: stderr (tests substitute a sink).
+    var progressOutput: @Sendable (String) -> Void = ProgressBar.writeToStandardError
 
     public init(cacheDirectory: URL, mirror: String?, offline: Bool, retries: Int = 4,
                 connectTimeout: TimeInterval = 15, lowSpeedTime: TimeInterval = 30,

@@ -5,14 +5,19 @@ import Foundation
 final class ProgressBar {
     private let label: String
     private let write: (String) -> Void
-    private let start = Date()
+    private let clock: () -> Date
+    private let start: Date
     private var lastDraw: Date?
     private var lastLine = ""
     private let interval: TimeInterval = 0.1
 
-    init(label: String, write: @escaping (String) -> Void = ProgressBar.writeToStandardError) {
+    /// `clock` gives the time the bar throttles and measures speed by.
+    init(label: String, clock: @escaping () -> Date = Date.init,
+         write: @escaping (String) -> Void = ProgressBar.writeToStandardError) {
         self.label = label
         self.write = write
+        self.clock = clock
+        start = clock()
     }
 
     /// Draws only on a terminal unless forced: a redrawn line is noise in a CI log.
@@ -23,7 +28,7 @@ final class ProgressBar {
     }
 
     func update(received: Int64, total: Int64?) {
-        let now = Date()
+        let now = clock()
         if let lastDraw, now.timeIntervalSince(lastDraw) < interval { return }
         lastDraw = now
         lastLine = Self.render(label: label, received: received, total: total, elapsed: now.timeIntervalSince(start))
@@ -32,7 +37,7 @@ final class ProgressBar {
 
     /// Leaves the final state on its own line.
     func finish(received: Int64) {
-        lastLine = Self.render(label: label, received: received, total: received, elapsed: Date().timeIntervalSince(start))
+        lastLine = Self.render(label: label, received: received, total: received, elapsed: clock().timeIntervalSince(start))
         write("\r" + lastLine + "\u{1B}[K\n")
     }
 
