@@ -15,7 +15,7 @@ export SADI_DATA_MIRROR
 SWIFT_RELEASE := -c release
 BIN           := .build/release/sadi-eval
 
-.PHONY: setup deps model build test demo bench copa-methods clean
+.PHONY: setup deps model build test lint-cards demo bench copa-methods clean
 
 setup: deps model
 
@@ -43,9 +43,13 @@ build: deps
 	swift build $(SWIFT_RELEASE)
 
 # Engine code is 10-100x slower unoptimised, so the suite runs in release. The command-line
-# tests run the built executable, so it is built first with the same flags.
+# tests run the built executable, so it is built first with the same flags. Then every card in
+# tasks/ is linted: the lint-cards plugin builds sadi-eval with the same configuration and
+# flags (release, -enable-testing), which SwiftPM finds up to date, so it recompiles nothing
+# (about 2 s, most of it SwiftPM planning).
 test: setup
 	swift build $(SWIFT_RELEASE) -Xswiftc -enable-testing --product sadi-eval
+	swift package lint-cards
 	swift test $(SWIFT_RELEASE) -Xswiftc -enable-testing
 
 # COPA test with the baseline and with SADI-HEAD (fitted on the pairs split, K and s chosen on
@@ -64,6 +68,10 @@ copa-methods: setup build
 	  $(BIN) --task copa --method $$m --protocol $$p --model $(MODEL) || exit 1; \
 	done; done
 	$(BIN) table results --task copa | tee results/copa-methods.md
+
+# Every card in tasks/ against the registered task plugins (also part of `make test`).
+lint-cards:
+	swift package lint-cards
 
 bench: setup build
 	$(BIN) bench --model $(MODEL)

@@ -13,14 +13,10 @@ import PackagePlugin
 @main
 struct NewTask: CommandPlugin {
     func performCommand(context: PluginContext, arguments: [String]) async throws {
-        do {
-            let plan = try Plan(context: context, arguments: arguments)
-            try plan.write()
-            print(plan.summary)
-        } catch let error as Refusal {
-            Diagnostics.error(error.description)
-            throw error
-        }
+        // A thrown Refusal is printed by SwiftPM as `error: new-task: ...` and exits non-zero.
+        let plan = try Plan(context: context, arguments: arguments)
+        try plan.write()
+        print(plan.summary)
     }
 }
 
@@ -70,12 +66,14 @@ struct Plan {
         self.name = name
         self.outputType = outputType
         camel = name.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
-        root = context.package.directoryURL
+        let root = context.package.directoryURL
+        self.root = root
 
         // Nothing that exists may be replaced.
         let targetName = "Task" + camel
         if let clash = context.package.targets.first(where: { $0.name.lowercased() == targetName.lowercased() }) {
-            throw Refusal("the package already has a target `\(clash.name)`; choose another name, or edit Sources/Tasks/\(camel)/ directly")
+            let folder = (clash as? SwiftSourceModuleTarget).map { " (" + $0.directoryURL.path.replacingOccurrences(of: root.path + "/", with: "") + ")" } ?? ""
+            throw Refusal("the package already has a target `\(clash.name)`\(folder); choose another name, or edit that task directly")
         }
         let taskDirectory = "Sources/Tasks/\(camel)"
         let card = "tasks/\(name).yaml"
@@ -178,26 +176,32 @@ struct Plan {
         let example = outputType == .generateUntil
             ? #"{"id": "1", "question": "What is the capital of France?", "answers": ["Paris"]}"#
             : #"{"id": "1", "question": "Which of these is a fruit?", "choice1": "an apple", "choice2": "a carrot", "gold": 0}"#
+        let written = [
+            ("Sources/Tasks/\(camel)/\(camel)Task.swift", "\(typeName): reads the data file, one JSON object per line"),
+            ("Sources/Tasks/\(camel)/Registration.swift", "registers \(typeName) (no registry to edit)"),
+            ("tasks/\(name).yaml", "the card: data file, splits, prompt, metrics"),
+            ("Tests/TaskTests/\(camel)TaskTests.swift", "parses a tiny JSON Lines file"),
+            ("Package.swift", ".init(\"\(camel)\") added to taskTargets"),
+        ]
+        let width = written.map(\.0.count).max()! + 2
+        let table = written.map { "  " + $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + $0.1 }
+            .joined(separator: "\n")
         return """
         Created task \(name) (\(outputType.rawValue)), target \(targetName):
-          Sources/Tasks/\(camel)/\(camel)Task.swift   \(typeName): reads the data file, one JSON object per line
-          Sources/Tasks/\(camel)/Registration.swift   registers \(typeName) (no registry to edit)
-          tasks/\(name).yaml                            the card: data file, splits, prompt, metrics
-          Tests/TaskTests/\(camel)TaskTests.swift     parses a tiny JSON Lines file
-          Package.swift                                 .init("\(camel)") added to taskTargets
+        \(table)
 
         Next steps:
           1. Put the data file, one JSON object per line such as
                \(example)
-             at <data mirror>/\(data) (the card's files.data.path; the mirror is SADI_DATA_MIRROR or --data-mirror),
-             or publish it at an https URL.
+             at <data mirror>/\(data) (the card's files.data.path; the mirror is SADI_DATA_MIRROR
+             or --data-mirror), or publish it at an https URL.
           2. In tasks/\(name).yaml fill in files.data.url (the file's https URL) and files.data.sha256
              (`sha256sum \(name).jsonl`), and set the splits' counts to the file's number of lines.
           3. swift build -c release, then check and list:
-               .build/release/sadi-eval lint-cards        (OK for \(name).yaml once url and sha256 are real)
-               .build/release/sadi-eval tasks             (lists \(name))
+               .build/release/sadi-eval lint-cards    (OK for \(name).yaml once its sha256 is real)
+               .build/release/sadi-eval tasks         (lists \(name))
           4. Run it: .build/release/sadi-eval --task \(name) --method baseline --limit 20
-             and its test: swift test --filter \(camel)TaskTests
+             Its test: swift test --filter \(typeName)Tests
         """
     }
 }

@@ -82,6 +82,13 @@ struct Templates {
             # id (a string or a whole number, unique), question, choice1, choice2 (fill the
             # templates), gold (the right choice's index, from 0; scored by acc and acc_norm).
             """
+        let pairsNote = isGeneration
+            ? """
+
+            # The intervention methods build contrastive pairs from multiple-choice requests only,
+            # so this generate_until task runs with `--method baseline` until they take generations.
+            """
+            : ""
         let prompt = isGeneration
             ? #"""
               - name: default
@@ -124,7 +131,7 @@ struct Templates {
         # shuffled with the seed; the first 100 are contrastive pairs an intervention is fitted on,
         # the next 100 choose its hyper-parameters, the next 300 are the reported test set. Set the
         # counts to your file's size (start + count at most its number of lines); keep one seed and
-        # disjoint ranges so no line is in two splits.
+        # disjoint ranges so no line is in two splits.\#(pairsNote)
         splits:
           - name: pairs
             role: pairs

@@ -70,6 +70,11 @@ public struct JSONLinesRecord {
         JSONLinesError(file: file, line: line, problem: problem, fix: fix)
     }
 
+    /// "a `gold`", "an `id`".
+    private func a(_ key: String) -> String {
+        ("aeiou".contains(key.prefix(1).lowercased()) ? "an `" : "a `") + key + "`"
+    }
+
     private func value(_ key: String) throws -> Any {
         guard let value = object[key], !(value is NSNull) else {
             throw error("has no `\(key)`", fix: "give every line its `\(key)`")
@@ -80,7 +85,7 @@ public struct JSONLinesRecord {
     /// `key`'s value, which must be a string.
     public func string(_ key: String) throws -> String {
         guard let string = try value(key) as? String else {
-            throw error("has a `\(key)` that is not a string", fix: "write it as a JSON string")
+            throw error("has \(a(key)) that is not a string", fix: "write it as a JSON string")
         }
         return string
     }
@@ -90,14 +95,14 @@ public struct JSONLinesRecord {
         let value = try value(key)
         if let string = value as? String, !string.isEmpty { return string }
         if let number = wholeNumber(value) { return String(number) }
-        throw error("has an `\(key)` that is neither a non-empty string nor a whole number", fix: "write it as \"17\" or 17")
+        throw error("has \(a(key)) that is neither a non-empty string nor a whole number", fix: "write it as \"17\" or 17")
     }
 
     /// `key`'s value, which must be a whole number ≥ 0 (a choice index).
     public func index(_ key: String) throws -> Int {
         let value = try value(key)
         guard let number = wholeNumber(value), number >= 0 else {
-            throw error("has a `\(key)` that is not a whole number ≥ 0", fix: "write the right choice's index, counting from 0")
+            throw error("has \(a(key)) that is not a whole number ≥ 0", fix: "write the right choice's index, counting from 0")
         }
         return number
     }
@@ -113,11 +118,11 @@ public struct JSONLinesRecord {
     /// `key`'s value, which must be a non-empty list of strings.
     public func strings(_ key: String) throws -> [String] {
         guard let list = try value(key) as? [Any], !list.isEmpty else {
-            throw error("has a `\(key)` that is not a non-empty list", fix: "write it as [\"answer\", \"another answer\"]")
+            throw error("has \(a(key)) that is not a non-empty list", fix: "write it as [\"answer\", \"another answer\"]")
         }
         return try list.map { element in
             guard let string = element as? String else {
-                throw error("has a `\(key)` with an element that is not a string", fix: "write every element as a JSON string")
+                throw error("has \(a(key)) with an element that is not a string", fix: "write every element as a JSON string")
             }
             return string
         }
