@@ -217,7 +217,7 @@ struct Templates {
             @Test("a small JSON Lines file becomes documents and requests")
             func documents() throws {
                 let url = try write("""
-                    \#(lines.replacingOccurrences(of: "\n", with: "\n            "))
+                    \#(lines.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "            " + $0 }.joined(separator: "\n").dropFirst(12))
                     """)
                 let documents = try task.documents(file: "data", at: url)
                 #expect(documents.map(\.id) == ["1", "2"])
