@@ -13,9 +13,19 @@ SHARED        ?= ../shared
 SADI_DATA_MIRROR ?= $(if $(wildcard $(SHARED)/datasets/MANIFEST.md),file://$(abspath $(SHARED)/datasets),)
 export SADI_DATA_MIRROR
 SWIFT_RELEASE := -c release
+# Debian 12's OpenBLAS (0.3.21) takes recent Xeons for a Pentium 4 and runs its SSE3
+# "Prescott" kernels, 4x slower than the AVX-512 ones. sadi-eval restarts itself with the
+# right OPENBLAS_CORETYPE (BLASKernel); the test process runs the engine in-process, so the
+# same choice is made here: only when OpenBLAS fell back, from the CPU's flags.
+ifeq ($(origin OPENBLAS_CORETYPE),undefined)
+OPENBLAS_CORETYPE := $(shell python3 -c 'import ctypes, ctypes.util; l = ctypes.CDLL(ctypes.util.find_library("openblas") or "libopenblas.so.0"); l.openblas_get_corename.restype = ctypes.c_char_p; print(l.openblas_get_corename().decode())' 2>/dev/null | grep -qx Prescott && { grep -qw avx512bw /proc/cpuinfo && echo SkylakeX || { grep -qw avx2 /proc/cpuinfo && echo Haswell; }; })
+endif
+ifneq ($(OPENBLAS_CORETYPE),)
+export OPENBLAS_CORETYPE
+endif
 BIN           := .build/release/sadi-eval
 
-.PHONY: setup deps model build test demo bench copa-methods mutants clean
+.PHONY: setup deps model build test lint-cards demo bench copa-methods mutants clean
 
 setup: deps model
 
@@ -43,9 +53,13 @@ build: deps
 	swift build $(SWIFT_RELEASE)
 
 # Engine code is 10-100x slower unoptimised, so the suite runs in release. The command-line
-# tests run the built executable, so it is built first with the same flags.
+# tests run the built executable, so it is built first with the same flags. Then every card in
+# tasks/ is linted: the lint-cards plugin builds sadi-eval with the same configuration and
+# flags (release, -enable-testing), which SwiftPM finds up to date, so it recompiles nothing
+# (about 2 s, most of it SwiftPM planning).
 test: setup
 	swift build $(SWIFT_RELEASE) -Xswiftc -enable-testing --product sadi-eval
+	swift package lint-cards
 	swift test $(SWIFT_RELEASE) -Xswiftc -enable-testing
 
 # COPA test with the baseline and with SADI-HEAD (fitted on the pairs split, K and s chosen on
@@ -71,6 +85,10 @@ copa-methods: setup build
 # original text is no longer in the source is reported STALE and fails too.
 mutants: setup
 	python3 scripts/mutants.py
+
+# Every card in tasks/ against the registered task plugins (also part of `make test`).
+lint-cards:
+	swift package lint-cards
 
 bench: setup build
 	$(BIN) bench --model $(MODEL)

@@ -1,6 +1,15 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// The task plugins: each is `Sources/Tasks/<Name>/` (target `Task<Name>`, depending on
+/// Harness and the extras given here) with its card `tasks/<name>.yaml`. The task targets,
+/// TaskRegistry's dependencies (whose `RegisteredTasks` the RegisterTasks plugin generates
+/// from them) and the test targets' task dependencies all come from this list, so a task is
+/// one line here. `swift package --allow-writing-to-package-directory new-task NAME` adds it.
+let taskTargets: [TaskTarget] = [
+    .init("COPA", dependencies: ["CLibXML2"]),
+]
+
 let optimize: [SwiftSetting] = [
     // The engine's inner loops run over raw buffers; exclusivity checks cost ~10% there.
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
@@ -38,8 +47,9 @@ let package = Package(
                 swiftSettings: optimize),
         .target(name: "Interventions", dependencies: ["Harness", "Engine", "Tokenizers"], swiftSettings: optimize),
         .target(name: "Experiment", dependencies: ["Harness", "Interventions", "Engine", "Tokenizers"], swiftSettings: optimize),
-        .target(name: "TaskCOPA", dependencies: ["Harness", "CLibXML2"], path: "Sources/Tasks/COPA"),
-        .target(name: "TaskRegistry", dependencies: ["Harness", "TaskCOPA"]),
+    ] + taskTargets.map(\.target) + [
+        .target(name: "TaskRegistry", dependencies: ["Harness"] + taskTargets.map(\.dependency),
+                plugins: ["RegisterTasks"]),
         .executableTarget(name: "sadi-eval", dependencies: [
             "Engine", "Tokenizers", "Harness", "Interventions", "Experiment", "TaskRegistry",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -49,12 +59,37 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Tokenizers", "TestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "TestSupport"]),
-        .testTarget(name: "TaskTests", dependencies: ["TaskCOPA", "TaskRegistry", "Harness", "TestSupport"]),
+        .testTarget(name: "TaskTests", dependencies: ["TaskRegistry", "Harness", "TestSupport"] + taskTargets.map(\.dependency)),
         .testTarget(name: "CLITests", dependencies: ["sadi-eval", "Engine", "Harness", "TestSupport"]),
         .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Interventions", "Harness", "Engine", "Tokenizers",
                                                             "TaskCOPA", "TestSupport"]),
         .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Experiment", "Harness", "Engine", "TaskCOPA",
                                                                "TestSupport"]),
+
+        // Generates TaskRegistry's `RegisteredTasks` from the Task* targets it depends on.
+        .plugin(name: "RegisterTasks", capability: .buildTool()),
+        .plugin(name: "NewTask", capability: .command(
+            intent: .custom(verb: "new-task", description: "Scaffold a task plugin: Sources/Tasks/<Name>/, its card tasks/<name>.yaml, a test, and its line in Package.swift."),
+            permissions: [.writeToPackageDirectory(reason: "new-task writes the new task's source folder, card and test, and adds one line to Package.swift's taskTargets.")])),
+        .plugin(name: "LintCards", capability: .command(
+            intent: .custom(verb: "lint-cards", description: "Build sadi-eval and check every task card in tasks/ against the registered task plugins."))),
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// One task plugin target: `Task<name>` in `Sources/Tasks/<name>/`.
+struct TaskTarget {
+    let name: String
+    let dependencies: [Target.Dependency]
+
+    init(_ name: String, dependencies: [Target.Dependency] = []) {
+        self.name = name
+        self.dependencies = dependencies
+    }
+
+    var targetName: String { "Task" + name }
+    var dependency: Target.Dependency { .target(name: targetName) }
+    var target: Target {
+        .target(name: targetName, dependencies: ["Harness"] + dependencies, path: "Sources/Tasks/" + name)
+    }
+}

@@ -1,9 +1,10 @@
 import Foundation
 import Harness
 
-/// The task plugins the command line knows, read from the cards in one folder. Each plugin
-/// target registers itself (see `RegisteredTasks.swift`, generated from the targets this one
-/// depends on); a card with variants gives several task names; groups name sets of tasks.
+/// The task plugins the command line knows, read from the cards in one folder. Each task
+/// target declares its `registeredTasks` (Sources/Tasks/<Name>/Registration.swift), and the
+/// RegisterTasks build plugin lists them in `RegisteredTasks` from the Task* targets this one
+/// depends on; a card with variants gives several task names; groups name sets of tasks.
 public struct TaskRegistry: Sendable {
     public let plugins: [any BenchmarkTask.Type]
     public let cardsDirectory: String

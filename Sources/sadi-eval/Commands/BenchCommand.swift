@@ -42,7 +42,7 @@ struct BenchCommand: ParsableCommand {
             print("| \(f.name) | \(f.tokens) | \(String(format: "%.3f", f.seconds)) | \(String(format: "%.1f", f.tokensPerSecond)) |")
         }
         print("| load | | \(String(format: "%.3f", report.loadSeconds)) | |")
-        print("\npeak RSS \(String(format: "%.1f", report.peakRSSMegabytes)) MB, \(report.threads) threads")
+        print("\npeak RSS \(String(format: "%.1f", report.peakRSSMegabytes)) MB, \(report.threads) threads, OpenBLAS \(BLASKernel.coreName) kernels")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data = try encoder.encode(report)
