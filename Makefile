@@ -25,7 +25,7 @@ export OPENBLAS_CORETYPE
 endif
 BIN           := .build/release/sadi-eval
 
-.PHONY: setup deps model build test lint-cards demo bench copa-methods mutants clean
+.PHONY: setup deps model build test format format-lint lint-cards demo bench copa-methods mutants clean
 
 setup: deps model
 
@@ -57,7 +57,7 @@ build: deps
 # tasks/ is linted: the lint-cards plugin builds sadi-eval with the same configuration and
 # flags (release, -enable-testing), which SwiftPM finds up to date, so it recompiles nothing
 # (about 2 s, most of it SwiftPM planning).
-test: setup
+test: setup format-lint
 	swift build $(SWIFT_RELEASE) -Xswiftc -enable-testing --product sadi-eval
 	swift package lint-cards
 	swift test $(SWIFT_RELEASE) -Xswiftc -enable-testing
@@ -85,6 +85,15 @@ copa-methods: setup build
 # original text is no longer in the source is reported STALE and fails too.
 mutants: setup
 	python3 scripts/mutants.py
+
+# The layout `.swift-format` describes: `make format` rewrites the sources to it, `make test`
+# (and so CI) fails on any difference.
+FORMATTED := Sources Tests Plugins Package.swift
+format:
+	swift format format --in-place --recursive $(FORMATTED)
+
+format-lint:
+	swift format lint --strict --recursive $(FORMATTED)
 
 # Every card in tasks/ against the registered task plugins (also part of `make test`).
 lint-cards:

@@ -7,7 +7,7 @@ import PackageDescription
 /// from them) and the test targets' task dependencies all come from this list, so a task is
 /// one line here. `swift package --allow-writing-to-package-directory new-task NAME` adds it.
 let taskTargets: [TaskTarget] = [
-    .init("COPA", dependencies: ["CLibXML2"]),
+    .init("COPA", dependencies: ["CLibXML2"])
 ]
 
 let optimize: [SwiftSetting] = [
@@ -32,28 +32,38 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto",
-                       providers: [.apt(["libssl-dev"])]),
-        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
-                       providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
 
         .target(name: "Tokenizers", swiftSettings: optimize),
         .target(name: "Engine", dependencies: ["COpenBLAS", "Tokenizers"], swiftSettings: optimize),
-        .target(name: "Harness", dependencies: ["Engine", "Tokenizers", "CCurl", "COpenSSL",
-                                                .product(name: "Yams", package: "Yams")],
-                swiftSettings: optimize),
+        .target(
+            name: "Harness",
+            dependencies: [
+                "Engine", "Tokenizers", "CCurl", "COpenSSL",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: optimize),
         .target(name: "Interventions", dependencies: ["Harness", "Engine", "Tokenizers"], swiftSettings: optimize),
         .target(name: "Experiment", dependencies: ["Harness", "Interventions", "Engine", "Tokenizers"], swiftSettings: optimize),
     ] + taskTargets.map(\.target) + [
-        .target(name: "TaskRegistry", dependencies: ["Harness"] + taskTargets.map(\.dependency),
-                plugins: ["RegisterTasks"]),
-        .executableTarget(name: "sadi-eval", dependencies: [
-            "Engine", "Tokenizers", "Harness", "Interventions", "Experiment", "TaskRegistry",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: optimize),
+        .target(
+            name: "TaskRegistry", dependencies: ["Harness"] + taskTargets.map(\.dependency),
+            plugins: ["RegisterTasks"]),
+        .executableTarget(
+            name: "sadi-eval",
+            dependencies: [
+                "Engine", "Tokenizers", "Harness", "Interventions", "Experiment", "TaskRegistry",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ], swiftSettings: optimize),
 
         .target(name: "TestSupport", dependencies: ["Engine", "Harness"], path: "Tests/TestSupport"),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
@@ -61,18 +71,40 @@ let package = Package(
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "TestSupport"]),
         .testTarget(name: "TaskTests", dependencies: ["TaskRegistry", "Harness", "TestSupport"] + taskTargets.map(\.dependency)),
         .testTarget(name: "CLITests", dependencies: ["sadi-eval", "Engine", "Harness", "TestSupport"]),
-        .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Interventions", "Harness", "Engine", "Tokenizers",
-                                                            "TaskCOPA", "TestSupport"]),
-        .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Experiment", "Harness", "Engine", "TaskCOPA",
-                                                               "TestSupport"]),
+        .testTarget(
+            name: "ExperimentTests",
+            dependencies: [
+                "Experiment", "Interventions", "Harness", "Engine", "Tokenizers",
+                "TaskCOPA", "TestSupport",
+            ]),
+        .testTarget(
+            name: "InterventionsTests",
+            dependencies: [
+                "Interventions", "Experiment", "Harness", "Engine", "TaskCOPA",
+                "TestSupport",
+            ]),
 
         // Generates TaskRegistry's `RegisteredTasks` from the Task* targets it depends on.
         .plugin(name: "RegisterTasks", capability: .buildTool()),
-        .plugin(name: "NewTask", capability: .command(
-            intent: .custom(verb: "new-task", description: "Scaffold a task plugin: Sources/Tasks/<Name>/, its card tasks/<name>.yaml, a test, and its line in Package.swift."),
-            permissions: [.writeToPackageDirectory(reason: "new-task writes the new task's source folder, card and test, and adds one line to Package.swift's taskTargets.")])),
-        .plugin(name: "LintCards", capability: .command(
-            intent: .custom(verb: "lint-cards", description: "Build sadi-eval and check every task card in tasks/ against the registered task plugins."))),
+        .plugin(
+            name: "NewTask",
+            capability: .command(
+                intent: .custom(
+                    verb: "new-task",
+                    description:
+                        "Scaffold a task plugin: Sources/Tasks/<Name>/, its card tasks/<name>.yaml, a test, and its line in Package.swift."),
+                permissions: [
+                    .writeToPackageDirectory(
+                        reason:
+                            "new-task writes the new task's source folder, card and test, and adds one line to Package.swift's taskTargets."
+                    )
+                ])),
+        .plugin(
+            name: "LintCards",
+            capability: .command(
+                intent: .custom(
+                    verb: "lint-cards",
+                    description: "Build sadi-eval and check every task card in tasks/ against the registered task plugins."))),
     ],
     swiftLanguageModes: [.v6]
 )

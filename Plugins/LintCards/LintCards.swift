@@ -15,7 +15,10 @@ struct LintCards: CommandPlugin {
         var extractor = ArgumentExtractor(arguments)
         let debug = extractor.extractFlag(named: "debug") > 0
         guard extractor.remainingArguments.isEmpty else {
-            throw Failure(description: "lint-cards: unknown arguments \(extractor.remainingArguments.joined(separator: " ")); the only option is --debug (build sadi-eval in debug instead of release)")
+            throw Failure(
+                description:
+                    "lint-cards: unknown arguments \(extractor.remainingArguments.joined(separator: " ")); the only option is --debug (build sadi-eval in debug instead of release)"
+            )
         }
         var parameters = PackageManager.BuildParameters(configuration: debug ? .debug : .release, logging: .concise)
         if !debug { parameters.otherSwiftcFlags = ["-enable-testing"] }
@@ -24,7 +27,8 @@ struct LintCards: CommandPlugin {
             print(build.logText)
             throw Failure(description: "lint-cards: building sadi-eval failed (log above)")
         }
-        guard let executable = build.builtArtifacts.first(where: { $0.kind == .executable && $0.url.lastPathComponent == "sadi-eval" }) else {
+        guard let executable = build.builtArtifacts.first(where: { $0.kind == .executable && $0.url.lastPathComponent == "sadi-eval" })
+        else {
             throw Failure(description: "lint-cards: the build produced no sadi-eval executable")
         }
         let tasks = context.package.directoryURL.appendingPathComponent("tasks")

@@ -42,7 +42,8 @@ struct Plan {
     var targetName: String { "Task" + camel }
     var typeName: String { camel + "Task" }
 
-    static let usage = "usage: swift package --allow-writing-to-package-directory new-task NAME --output-type multiple_choice|generate_until"
+    static let usage =
+        "usage: swift package --allow-writing-to-package-directory new-task NAME --output-type multiple_choice|generate_until"
 
     init(context: PluginContext, arguments: [String]) throws {
         var extractor = ArgumentExtractor(arguments)
@@ -52,15 +53,21 @@ struct Plan {
             throw Refusal("unknown option \(flag); \(Self.usage)")
         }
         guard rest.count == 1, let name = rest.first else {
-            throw Refusal(rest.isEmpty ? "give the task's name; \(Self.usage)"
-                                       : "give one task name, not \(rest.count) (\(rest.joined(separator: " "))); \(Self.usage)")
+            throw Refusal(
+                rest.isEmpty
+                    ? "give the task's name; \(Self.usage)"
+                    : "give one task name, not \(rest.count) (\(rest.joined(separator: " "))); \(Self.usage)")
         }
         guard types.count == 1, let typeName = types.first else {
-            throw Refusal(types.isEmpty ? "give --output-type multiple_choice or --output-type generate_until; \(Self.usage)"
-                                        : "give --output-type once, not \(types.count) times")
+            throw Refusal(
+                types.isEmpty
+                    ? "give --output-type multiple_choice or --output-type generate_until; \(Self.usage)"
+                    : "give --output-type once, not \(types.count) times")
         }
         guard let outputType = OutputType(rawValue: typeName) else {
-            throw Refusal("unknown output type `\(typeName)`; use one of \(OutputType.allCases.map(\.rawValue).joined(separator: ", ")) (multiple_choice: scored by the log-likelihood of each choice; generate_until: generated text compared with accepted answers)")
+            throw Refusal(
+                "unknown output type `\(typeName)`; use one of \(OutputType.allCases.map(\.rawValue).joined(separator: ", ")) (multiple_choice: scored by the log-likelihood of each choice; generate_until: generated text compared with accepted answers)"
+            )
         }
         try Self.checkName(name)
         self.name = name
@@ -72,7 +79,10 @@ struct Plan {
         // Nothing that exists may be replaced.
         let targetName = "Task" + camel
         if let clash = context.package.targets.first(where: { $0.name.lowercased() == targetName.lowercased() }) {
-            let folder = (clash as? SwiftSourceModuleTarget).map { " (" + $0.directoryURL.path.replacingOccurrences(of: root.path + "/", with: "") + ")" } ?? ""
+            let folder =
+                (clash as? SwiftSourceModuleTarget).map {
+                    " (" + $0.directoryURL.path.replacingOccurrences(of: root.path + "/", with: "") + ")"
+                } ?? ""
             throw Refusal("the package already has a target `\(clash.name)`\(folder); choose another name, or edit that task directly")
         }
         let taskDirectory = "Sources/Tasks/\(camel)"
@@ -87,7 +97,9 @@ struct Plan {
         for path in ["Package.swift", "Sources", "tasks", "Tests/TaskTests"] {
             let url = root.appendingPathComponent(path)
             guard FileManager.default.isWritableFile(atPath: url.path) else {
-                throw Refusal("cannot write to \(url.path); run `swift package --allow-writing-to-package-directory new-task ...` in a checkout you may write to")
+                throw Refusal(
+                    "cannot write to \(url.path); run `swift package --allow-writing-to-package-directory new-task ...` in a checkout you may write to"
+                )
             }
         }
 
@@ -126,8 +138,10 @@ struct Plan {
     static func addingTaskTarget(_ camel: String, to manifest: String) throws -> String {
         var lines = manifest.components(separatedBy: "\n")
         guard let start = lines.firstIndex(where: { $0.hasPrefix("let taskTargets") && $0.hasSuffix("[") }),
-              let end = lines[(start + 1)...].firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "]" }) else {
-            throw Refusal("Package.swift has no `let taskTargets: [TaskTarget] = [` list closed by a line `]`; restore it, or add the target by hand")
+            let end = lines[(start + 1)...].firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "]" })
+        else {
+            throw Refusal(
+                "Package.swift has no `let taskTargets: [TaskTarget] = [` list closed by a line `]`; restore it, or add the target by hand")
         }
         if lines[start..<end].contains(where: { $0.contains("\"\(camel)\"") }) {
             throw Refusal("Package.swift's taskTargets already lists \"\(camel)\"; remove that line or choose another name")
@@ -173,7 +187,8 @@ struct Plan {
 
     var summary: String {
         let data = "\(name)/\(name).jsonl"
-        let example = outputType == .generateUntil
+        let example =
+            outputType == .generateUntil
             ? #"{"id": "1", "question": "What is the capital of France?", "answers": ["Paris"]}"#
             : #"{"id": "1", "question": "Which of these is a fruit?", "choice1": "an apple", "choice2": "a carrot", "gold": 0}"#
         let written = [
@@ -187,21 +202,21 @@ struct Plan {
         let table = written.map { "  " + $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + $0.1 }
             .joined(separator: "\n")
         return """
-        Created task \(name) (\(outputType.rawValue)), target \(targetName):
-        \(table)
+            Created task \(name) (\(outputType.rawValue)), target \(targetName):
+            \(table)
 
-        Next steps:
-          1. Put the data file, one JSON object per line such as
-               \(example)
-             at <data mirror>/\(data) (the card's files.data.path; the mirror is SADI_DATA_MIRROR
-             or --data-mirror), or publish it at an https URL.
-          2. In tasks/\(name).yaml fill in files.data.url (the file's https URL) and files.data.sha256
-             (`sha256sum \(name).jsonl`), and set the splits' counts to the file's number of lines.
-          3. swift build -c release, then check and list:
-               .build/release/sadi-eval lint-cards    (OK for \(name).yaml once its sha256 is real)
-               .build/release/sadi-eval tasks         (lists \(name))
-          4. Run it: .build/release/sadi-eval --task \(name) --method baseline --limit 20
-             Its test: swift test --filter \(typeName)Tests
-        """
+            Next steps:
+              1. Put the data file, one JSON object per line such as
+                   \(example)
+                 at <data mirror>/\(data) (the card's files.data.path; the mirror is SADI_DATA_MIRROR
+                 or --data-mirror), or publish it at an https URL.
+              2. In tasks/\(name).yaml fill in files.data.url (the file's https URL) and files.data.sha256
+                 (`sha256sum \(name).jsonl`), and set the splits' counts to the file's number of lines.
+              3. swift build -c release, then check and list:
+                   .build/release/sadi-eval lint-cards    (OK for \(name).yaml once its sha256 is real)
+                   .build/release/sadi-eval tasks         (lists \(name))
+              4. Run it: .build/release/sadi-eval --task \(name) --method baseline --limit 20
+                 Its test: swift test --filter \(typeName)Tests
+            """
     }
 }

@@ -15,7 +15,8 @@ struct RegisterTasks: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) async throws -> [Command] {
         let modules = target.dependencies.compactMap { dependency -> String? in
             guard case let .target(dependencyTarget) = dependency, dependencyTarget.name.hasPrefix("Task"),
-                  dependencyTarget.name != target.name else { return nil }
+                dependencyTarget.name != target.name
+            else { return nil }
             return dependencyTarget.name
         }.sorted()
         let text = Self.source(modules: modules, target: target.name)
@@ -28,10 +29,13 @@ struct RegisterTasks: BuildToolPlugin {
             // Written whole then renamed, so a build never copies half a file.
             try text.write(to: staged, atomically: true, encoding: .utf8)
         }
-        return [.buildCommand(displayName: "Registering task plugins \(modules.joined(separator: ", ")) in \(target.name)",
-                              executable: URL(fileURLWithPath: "/bin/cp"),
-                              arguments: [staged.path, output.path],
-                              inputFiles: [staged], outputFiles: [output])]
+        return [
+            .buildCommand(
+                displayName: "Registering task plugins \(modules.joined(separator: ", ")) in \(target.name)",
+                executable: URL(fileURLWithPath: "/bin/cp"),
+                arguments: [staged.path, output.path],
+                inputFiles: [staged], outputFiles: [output])
+        ]
     }
 
     static func source(modules: [String], target: String) -> String {

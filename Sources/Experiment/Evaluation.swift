@@ -21,10 +21,12 @@ public struct EvaluationSettings: Sendable {
     /// The validation grid the method's K and strength were chosen on, for the results file.
     public var validationGrid: [GridCell]?
 
-    public init(split: String? = nil, prompt: String? = nil, method: String = "baseline",
-                methodConfiguration: [String: String] = [:], limit: Int? = nil, seed: UInt64 = 1234,
-                batchSize: Int = 64, outputDirectory: String = "results", logSamples: Bool = false,
-                scoring: ScoringProtocol = .harness, sourceRevision: String = "unknown") {
+    public init(
+        split: String? = nil, prompt: String? = nil, method: String = "baseline",
+        methodConfiguration: [String: String] = [:], limit: Int? = nil, seed: UInt64 = 1234,
+        batchSize: Int = 64, outputDirectory: String = "results", logSamples: Bool = false,
+        scoring: ScoringProtocol = .harness, sourceRevision: String = "unknown"
+    ) {
         self.split = split
         self.prompt = prompt
         self.method = method
@@ -49,8 +51,10 @@ public struct Evaluation {
     public let settings: EvaluationSettings
     public let scorers: ScorerRegistry
 
-    public init(task: any BenchmarkTask, model: ModelUnderTest, store: DataStore, settings: EvaluationSettings,
-                scorers: ScorerRegistry = .standard) {
+    public init(
+        task: any BenchmarkTask, model: ModelUnderTest, store: DataStore, settings: EvaluationSettings,
+        scorers: ScorerRegistry = .standard
+    ) {
         self.task = task
         self.model = model
         self.store = store
@@ -66,14 +70,17 @@ public struct Evaluation {
     }
 
     public var samplesPath: String {
-        RunResult.path(outputDirectory: settings.outputDirectory, model: model.loaded.fileStem, task: task.card.task,
-                       method: fileStem, suffix: ".samples.jsonl")
+        RunResult.path(
+            outputDirectory: settings.outputDirectory, model: model.loaded.fileStem, task: task.card.task,
+            method: fileStem, suffix: ".samples.jsonl")
     }
 
     /// `progress` may throw to stop the run (a cancellation): the journal keeps every batch
     /// scored so far and the same call resumes from it.
-    public func run(intervention: (any InterventionRuntime)? = nil,
-                    progress: (_ done: Int, _ total: Int) throws -> Void = { _, _ in }) throws -> RunResult {
+    public func run(
+        intervention: (any InterventionRuntime)? = nil,
+        progress: (_ done: Int, _ total: Int) throws -> Void = { _, _ in }
+    ) throws -> RunResult {
         let started = Date()
         let items = TaskItems(task: task, store: store, scoring: settings.scoring, prompt: settings.prompt)
         let (split, prompt, instances) = try items.instances(split: settings.split, role: .test, limit: settings.limit)
@@ -82,11 +89,12 @@ public struct Evaluation {
         var configuration = settings.methodConfiguration
         configuration["limit"] = settings.limit.map(String.init) ?? "none"
         configuration["seed"] = String(settings.seed)
-        let header = RunJournal.Header(run: configuration.merging([
-            "task": task.card.task, "split": split.name, "prompt": prompt.name, "method": settings.method,
-            "model_sha256": model.sha256, "log_samples": String(settings.logSamples),
-            "batch_size": String(settings.batchSize), "protocol": settings.scoring.rawValue,
-        ]) { $1 })
+        let header = RunJournal.Header(
+            run: configuration.merging([
+                "task": task.card.task, "split": split.name, "prompt": prompt.name, "method": settings.method,
+                "model_sha256": model.sha256, "log_samples": String(settings.logSamples),
+                "batch_size": String(settings.batchSize), "protocol": settings.scoring.rawValue,
+            ]) { $1 })
         let journal = try RunJournal(path: samplesPath, header: header, batchSize: settings.batchSize)
         let done = Set(journal.samples.map(\.docID))
         let pending = instances.filter { !done.contains($0.docID) }
@@ -114,8 +122,9 @@ public struct Evaluation {
             let scores = try scorer.scores(ordered)
             metrics[scorer.name] = scorer.aggregate(scores)
             if intervention != nil, baselines.count == ordered.count, !ordered.isEmpty {
-                comparisons[scorer.name] = try PairedComparison(method: scores, baseline: try scorer.scores(baselines),
-                                                                seed: settings.seed)
+                comparisons[scorer.name] = try PairedComparison(
+                    method: scores, baseline: try scorer.scores(baselines),
+                    seed: settings.seed)
             }
         }
         try journal.finish(keep: settings.logSamples)

@@ -15,8 +15,10 @@ public struct Experiment {
     public var scorers: ScorerRegistry
     public var reporter: ExperimentReporter
 
-    public init(task: any BenchmarkTask, model: ModelUnderTest, store: DataStore, methods: MethodRegistry = .standard,
-                scorers: ScorerRegistry = .standard, reporter: ExperimentReporter = .silent) {
+    public init(
+        task: any BenchmarkTask, model: ModelUnderTest, store: DataStore, methods: MethodRegistry = .standard,
+        scorers: ScorerRegistry = .standard, reporter: ExperimentReporter = .silent
+    ) {
         self.task = task
         self.model = model
         self.store = store
@@ -39,8 +41,9 @@ public struct Experiment {
         evaluation.method = method.method
         var plan: InterventionPlan? = nil
         if let chosen = try methods.method(named: method.method) {
-            let prepared = try prepare(chosen, method, scoring: evaluation.scoring, prompt: evaluation.prompt,
-                                       batchSize: evaluation.batchSize)
+            let prepared = try prepare(
+                chosen, method, scoring: evaluation.scoring, prompt: evaluation.prompt,
+                batchSize: evaluation.batchSize)
             plan = prepared.plan
             evaluation.methodConfiguration = prepared.configuration
             evaluation.validationGrid = prepared.grid?.cells
@@ -61,14 +64,19 @@ public struct Experiment {
 
     /// Fits `method` on the pairs split (or loads a saved intervention), takes K and
     /// strength as given or searches the grid on the validation split.
-    public func prepare(_ method: any InterventionMethod, _ settings: MethodSettings, scoring: ScoringProtocol,
-                        prompt: String?, batchSize: Int) throws -> Prepared {
+    public func prepare(
+        _ method: any InterventionMethod, _ settings: MethodSettings, scoring: ScoringProtocol,
+        prompt: String?, batchSize: Int
+    ) throws -> Prepared {
         let shape = model.loaded.network.shape
         if let path = settings.interventionFile {
-            let artifact = try InterventionArtifact.load(path: path, expectedModelSHA256: model.sha256,
-                                                         modelFile: model.artifactModel.file, shape: shape)
+            let artifact = try InterventionArtifact.load(
+                path: path, expectedModelSHA256: model.sha256,
+                modelFile: model.artifactModel.file, shape: shape)
             guard artifact.method == method.name else {
-                throw HarnessError.invalidInput("--intervention \(path) holds a \(artifact.method) intervention but --method is \(method.name); pass --method \(artifact.method)")
+                throw HarnessError.invalidInput(
+                    "--intervention \(path) holds a \(artifact.method) intervention but --method is \(method.name); pass --method \(artifact.method)"
+                )
             }
             var configuration = artifact.notes
             configuration["chosen_by"] = "loaded from \(path)"
@@ -98,31 +106,41 @@ public struct Experiment {
             let validation = try items.instances(role: .validation).instances
             let scorer = try selectionScorer(scoring)
             let grid = try GridSearch(model: model, batchSize: batchSize)
-                .run(fitted, ks: candidateKs, strengths: strengths, instances: validation, scorer: scorer,
-                     progress: reporter.progress("validation grid \(candidateKs.count)×\(strengths.count)"))
+                .run(
+                    fitted, ks: candidateKs, strengths: strengths, instances: validation, scorer: scorer,
+                    progress: reporter.progress("validation grid \(candidateKs.count)×\(strengths.count)"))
             (k, strength) = (grid.best.k, grid.best.strength)
             search = grid
-            configuration["chosen_by"] = "validation \(grid.metric) over \(candidateKs.count)×\(strengths.count) grid (\(validation.count) items)"
+            configuration["chosen_by"] =
+                "validation \(grid.metric) over \(candidateKs.count)×\(strengths.count) grid (\(validation.count) items)"
             configuration["validation_score"] = String(grid.best.score)
             configuration["selection_seconds"] = String(format: "%.1f", grid.seconds)
-            reporter.status(String(format: "chose K=%d strength=%g (validation %@ %.3f) in %.1f s", k, strength, grid.metric,
-                                   grid.best.score, grid.seconds))
+            reporter.status(
+                String(
+                    format: "chose K=%d strength=%g (validation %@ %.3f) in %.1f s", k, strength, grid.metric,
+                    grid.best.score, grid.seconds))
         }
         configuration["k"] = String(k)
         configuration["strength"] = String(strength)
         if let path = settings.saveIntervention {
-            try fitted.artifact(k: k, strength: strength, model: model.artifactModel, task: task.card.task, scoring: scoring,
-                                notes: configuration).save(to: path)
+            try fitted.artifact(
+                k: k, strength: strength, model: model.artifactModel, task: task.card.task, scoring: scoring,
+                notes: configuration
+            ).save(to: path)
             reporter.status("saved the intervention to \(path)")
         }
         if let path = settings.controlVectorPath {
             guard let source = fitted as? ControlVectorSource else {
-                throw HarnessError.invalidInput("--export-control-vector works with --method caa only (a llama.cpp control vector adds one residual direction per layer)")
+                throw HarnessError.invalidInput(
+                    "--export-control-vector works with --method caa only (a llama.cpp control vector adds one residual direction per layer)"
+                )
             }
             let directions = try source.controlVector(k: k, strength: strength)
             try ControlVector(directions: directions, modelHint: model.loaded.gguf.metadata["general.architecture"]?.string ?? "llama")
                 .write(to: path)
-            reporter.status("wrote the llama.cpp control vector (\(directions.keys.sorted().map { "direction.\($0)" }.joined(separator: ", ")), scaled by \(strength)) to \(path)")
+            reporter.status(
+                "wrote the llama.cpp control vector (\(directions.keys.sorted().map { "direction.\($0)" }.joined(separator: ", ")), scaled by \(strength)) to \(path)"
+            )
         }
         return Prepared(plan: try fitted.plan(k: k, strength: strength), configuration: configuration, grid: search)
     }
@@ -130,10 +148,13 @@ public struct Experiment {
     /// Fits `method` on the card's pairs split; methods that rank on held-out pairs get the
     /// validation split's.
     public func fit(_ method: any InterventionMethod, options: FittingOptions, items: TaskItems, batchSize: Int) throws
-        -> any FittedMethod {
+        -> any FittedMethod
+    {
         let pairs = try items.pairs(role: .pairs, limit: options.pairLimit)
-        return try method.fit(FittingData(model: model.loaded, pairs: pairs, validationPairs: { try items.pairs(role: .validation) },
-                                          options: options, batchSize: batchSize))
+        return try method.fit(
+            FittingData(
+                model: model.loaded, pairs: pairs, validationPairs: { try items.pairs(role: .validation) },
+                options: options, batchSize: batchSize))
     }
 
     /// The metric validation maximises: the protocol's first.

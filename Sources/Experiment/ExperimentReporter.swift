@@ -5,8 +5,10 @@ public struct ExperimentReporter: Sendable {
     /// A progress counter for a step with this label: called with (done, total).
     public let progress: @Sendable (String) -> ((Int, Int) -> Void)
 
-    public init(status: @escaping @Sendable (String) -> Void,
-                progress: @escaping @Sendable (String) -> ((Int, Int) -> Void)) {
+    public init(
+        status: @escaping @Sendable (String) -> Void,
+        progress: @escaping @Sendable (String) -> ((Int, Int) -> Void)
+    ) {
         self.status = status
         self.progress = progress
     }

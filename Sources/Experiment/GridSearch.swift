@@ -33,8 +33,10 @@ public struct GridSearch {
     }
 
     /// `scorer` gives each cell its score (the mean of its per-document scores).
-    public func run(_ fitted: any FittedMethod, ks: [Int], strengths: [Double], instances: [Instance],
-                    scorer: any Scorer, progress: (Int, Int) -> Void = { _, _ in }) throws -> Result {
+    public func run(
+        _ fitted: any FittedMethod, ks: [Int], strengths: [Double], instances: [Instance],
+        scorer: any Scorer, progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> Result {
         let started = DispatchTime.now()
         var configurations: [(k: Int, strength: Double)] = []
         for k in ks { for s in strengths { configurations.append((k, s)) } }

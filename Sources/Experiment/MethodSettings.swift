@@ -20,9 +20,11 @@ public struct MethodSettings: Sendable {
     /// Also write the chosen intervention as a llama.cpp control vector (CAA).
     public var controlVectorPath: String?
 
-    public init(method: String, fitting: FittingOptions = FittingOptions(), application: InterventionPlan.Application? = nil,
-                k: Int? = nil, strength: Double? = nil, ks: [Int]? = nil, strengths: [Double]? = nil,
-                interventionFile: String? = nil, saveIntervention: String? = nil, controlVectorPath: String? = nil) {
+    public init(
+        method: String, fitting: FittingOptions = FittingOptions(), application: InterventionPlan.Application? = nil,
+        k: Int? = nil, strength: Double? = nil, ks: [Int]? = nil, strengths: [Double]? = nil,
+        interventionFile: String? = nil, saveIntervention: String? = nil, controlVectorPath: String? = nil
+    ) {
         self.method = method
         self.fitting = fitting
         self.application = application

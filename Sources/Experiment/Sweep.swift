@@ -12,8 +12,10 @@ public struct SweepSettings: Sendable {
     public var batchSize: Int
     public var outputDirectory: String
 
-    public init(method: MethodSettings, scoring: ScoringProtocol = .harness, split: String? = nil, limit: Int? = nil,
-                batchSize: Int = 32, outputDirectory: String = "results") {
+    public init(
+        method: MethodSettings, scoring: ScoringProtocol = .harness, split: String? = nil, limit: Int? = nil,
+        batchSize: Int = 32, outputDirectory: String = "results"
+    ) {
         self.method = method
         self.scoring = scoring
         self.split = split
@@ -36,8 +38,9 @@ extension Experiment {
     /// computed once for all of them; writes `<stem>.json`, `.md` and `.svg`.
     public func sweep(_ settings: SweepSettings) throws -> (report: SweepReport, table: GridTable, stem: String) {
         guard let method = try methods.method(named: settings.method.method) else {
-            throw HarnessError.unknownName(kind: "method", flag: "--method", given: settings.method.method,
-                                           valid: Array(methods.names.dropFirst()))
+            throw HarnessError.unknownName(
+                kind: "method", flag: "--method", given: settings.method.method,
+                valid: Array(methods.names.dropFirst()))
         }
         let shape = model.loaded.network.shape
         let options = options(method, settings.method, scoring: settings.scoring)
@@ -52,20 +55,24 @@ extension Experiment {
 
         let (split, _, instances) = try items.instances(split: settings.split, role: .validation, limit: settings.limit)
         let grid = try GridSearch(model: model, batchSize: settings.batchSize)
-            .run(fitted, ks: ks, strengths: strengths, instances: instances, scorer: try selectionScorer(settings.scoring),
-                 progress: reporter.progress("sweep \(ks.count)×\(strengths.count) on \(split.name)"))
+            .run(
+                fitted, ks: ks, strengths: strengths, instances: instances, scorer: try selectionScorer(settings.scoring),
+                progress: reporter.progress("sweep \(ks.count)×\(strengths.count) on \(split.name)"))
         let table = try GridTable(
-            title: "\(task.card.task) \(split.name): \(method.name) \(grid.metric) (\(settings.scoring.rawValue), \(options.application.rawValue))",
+            title:
+                "\(task.card.task) \(split.name): \(method.name) \(grid.metric) (\(settings.scoring.rawValue), \(options.application.rawValue))",
             rowName: "K (\(method.kMeaning))", columnName: "δ",
             rowLabels: ks.map(String.init), columnLabels: strengths.map { String(format: "%g", $0 - 1) },
             values: ks.map { k in strengths.map { grid.score(k: k, strength: $0) } },
             higherIsBetter: true, decimals: 1, scale: 100)
-        let stem = RunResult.path(outputDirectory: settings.outputDirectory, model: model.loaded.fileStem, task: task.card.task,
-                                  method: "sweep-\(method.name)-\(split.name)" + (settings.scoring == .official ? ".official" : ""),
-                                  suffix: "")
-        let report = SweepReport(task: task.card.task, split: split.name, method: method.name, scoring: settings.scoring.rawValue,
-                                 application: options.application.rawValue, items: instances.count, pairs: fitted.pairCount,
-                                 fitSeconds: fitSeconds, gridSeconds: grid.seconds, grid: grid)
+        let stem = RunResult.path(
+            outputDirectory: settings.outputDirectory, model: model.loaded.fileStem, task: task.card.task,
+            method: "sweep-\(method.name)-\(split.name)" + (settings.scoring == .official ? ".official" : ""),
+            suffix: "")
+        let report = SweepReport(
+            task: task.card.task, split: split.name, method: method.name, scoring: settings.scoring.rawValue,
+            application: options.application.rawValue, items: instances.count, pairs: fitted.pairCount,
+            fitSeconds: fitSeconds, gridSeconds: grid.seconds, grid: grid)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(report), to: stem + ".json")

@@ -21,7 +21,8 @@ public struct TaskItems {
 
     /// The split named `name`, else the card's first split with `role`.
     public func instances(split name: String? = nil, role: TaskCard.Role, limit: Int? = nil) throws
-        -> (split: TaskCard.Split, prompt: TaskCard.Prompt, instances: [Instance]) {
+        -> (split: TaskCard.Split, prompt: TaskCard.Prompt, instances: [Instance])
+    {
         if let limit, limit < 1 { throw HarnessError.invalidInput("--limit must be at least 1, got \(limit)") }
         let split = try task.split(named: name, role: role)
         let prompt = try resolvedPrompt()

@@ -4,7 +4,7 @@
 /// times; a `Dictionary<[UInt8], _>` would need a fresh array for every probe. Keys live in
 /// one arena and slots are open-addressed, so a lookup is one hash and, usually, one compare.
 struct ByteKeyedTable<Value>: Sendable where Value: Sendable {
-    private var slots: [Int32]                 // entry index + 1; 0 = empty
+    private var slots: [Int32]  // entry index + 1; 0 = empty
     private var keyStarts: [Int32] = []
     private var keyLengths: [Int32] = []
     private var hashes: [UInt64] = []

@@ -21,8 +21,10 @@ public final class ByteLevelBPETokenizer: Tokenizer {
     ///   - preTokenizerName: a name `PreTokenizerCatalog` knows; others throw `TokenizerError.unknownPreTokenizer`.
     ///   - ignoresMerges: whole words that are tokens skip merging (llama.cpp does so for Llama 3).
     ///   - addsBOS, addsEOS: only take effect when the id exists.
-    public init(vocabulary: Vocabulary, merges: [String], preTokenizerName: String, ignoresMerges: Bool,
-                bosID: Int32?, eosID: Int32?, addsBOS: Bool, addsEOS: Bool) throws {
+    public init(
+        vocabulary: Vocabulary, merges: [String], preTokenizerName: String, ignoresMerges: Bool,
+        bosID: Int32?, eosID: Int32?, addsBOS: Bool, addsEOS: Bool
+    ) throws {
         guard let preTokenizer = PreTokenizerCatalog.make(named: preTokenizerName) else {
             throw TokenizerError.unknownPreTokenizer(preTokenizerName)
         }
@@ -67,8 +69,10 @@ public final class ByteLevelBPETokenizer: Tokenizer {
         var scratch = MergeScratch()
     }
 
-    private func encodeText(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, state: inout EncodeState,
-                            into output: inout [Int32]) {
+    private func encodeText(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, state: inout EncodeState,
+        into output: inout [Int32]
+    ) {
         state.text.load(bytes, range)
         state.words.removeAll(keepingCapacity: true)
         preTokenizer.split(state.text, 0..<state.text.count, into: &state.words)

@@ -83,7 +83,7 @@ struct BytePairModel: Sendable {
             let left = top.left, right = top.right
             // Skip pairs that an earlier merge changed.
             guard scratch.alive[left], scratch.alive[right], scratch.next[left] == right,
-                  scratch.symbols[left] == top.leftSymbol, scratch.symbols[right] == top.rightSymbol
+                scratch.symbols[left] == top.leftSymbol, scratch.symbols[right] == top.rightSymbol
             else { continue }
             scratch.symbols[left] = top.merged
             scratch.alive[right] = false
@@ -105,9 +105,11 @@ struct BytePairModel: Sendable {
         let l = scratch.symbols[left], r = scratch.symbols[right]
         let key = UInt64(UInt32(bitPattern: l)) << 32 | UInt64(UInt32(bitPattern: r))
         guard let entry = merges[key] else { return }
-        scratch.heap.push(Int64(entry >> 32) << 32 | Int64(left), MergeCandidate(
-            left: left, right: right, leftSymbol: l, rightSymbol: r,
-            merged: Int32(bitPattern: UInt32(truncatingIfNeeded: entry))))
+        scratch.heap.push(
+            Int64(entry >> 32) << 32 | Int64(left),
+            MergeCandidate(
+                left: left, right: right, leftSymbol: l, rightSymbol: r,
+                merged: Int32(bitPattern: UInt32(truncatingIfNeeded: entry))))
     }
 
     private func emit(_ symbol: Int32, into output: inout [Int32]) {

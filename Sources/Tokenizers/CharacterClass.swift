@@ -35,7 +35,7 @@ struct CharacterClass: OptionSet, Sendable {
         case .decimalNumber, .letterNumber, .otherNumber:
             result.insert(.number)
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-             .initialPunctuation, .finalPunctuation, .otherPunctuation:
+            .initialPunctuation, .finalPunctuation, .otherPunctuation:
             result.insert(.punctuation)
         case .unassigned:
             return properties.isWhitespace ? [.whitespace] : []
@@ -80,7 +80,10 @@ struct CodePointText {
                             (cp, length) = cp < 0xE0 ? (cp & 0x1F, 2) : cp < 0xF0 ? (cp & 0x0F, 3) : (cp & 0x07, 4)
                             length = min(length, end - i)
                             var k = 1
-                            while k < length { cp = cp << 6 | (UInt32(bytes[i + k]) & 0x3F); k += 1 }
+                            while k < length {
+                                cp = cp << 6 | (UInt32(bytes[i + k]) & 0x3F)
+                                k += 1
+                            }
                         }
                         points[decoded] = cp
                         kinds[decoded] = cp < 256 ? latin1[Int(cp)] : CharacterClass.compute(cp)

@@ -138,7 +138,8 @@ public struct ChatTemplate: Sendable, Equatable {
     static func trimmed(_ s: String) -> String {
         let scalars = s.unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
         return String(scalars[first...last])
     }
 
@@ -161,9 +162,10 @@ public struct ChatTemplate: Sendable, Equatable {
             return .llama3(systemPreamble: "Cutting Knowledge Date: \(cutoff)\nToday Date: \(date)\n\n")
         }
         if template.contains("[INST]") {
-            return .instruct(systemBlock: template.contains("<<SYS>>"),
-                             bosBetweenTurns: template.contains("bos_token + '[INST]"),
-                             trimsContent: template.contains(".strip()") || template.contains("| trim"))
+            return .instruct(
+                systemBlock: template.contains("<<SYS>>"),
+                bosBetweenTurns: template.contains("bos_token + '[INST]"),
+                trimsContent: template.contains(".strip()") || template.contains("| trim"))
         }
         if template.contains("<start_of_turn>") {
             return .gemma

@@ -17,7 +17,7 @@ struct GPT2PreTokenizer: PreTokenizer {
             // 's 't 're 've 'm 'll 'd (lower case only, as in GPT-2)
             if cp == apostrophe, pos + 1 < end {
                 let next = cps[pos + 1]
-                if next == 0x73 || next == 0x74 || next == 0x6D || next == 0x64 { // s t m d
+                if next == 0x73 || next == 0x74 || next == 0x6D || next == 0x64 {  // s t m d
                     pos += 2
                     emitter.cut(at: pos, into: &pieces)
                     continue
@@ -25,7 +25,7 @@ struct GPT2PreTokenizer: PreTokenizer {
                 if pos + 2 < end {
                     let after = cps[pos + 2]
                     if (next == 0x72 && after == 0x65) || (next == 0x76 && after == 0x65) || (next == 0x6C && after == 0x6C) {
-                        pos += 3 // re ve ll
+                        pos += 3  // re ve ll
                         emitter.cut(at: pos, into: &pieces)
                         continue
                     }
@@ -52,11 +52,11 @@ struct GPT2PreTokenizer: PreTokenizer {
             var spaces = 0
             while pos + spaces < end, text.classes[pos + spaces].isWhitespace { spaces += 1 }
             if spaces > 1, pos + spaces < end {
-                pos += spaces - 1 // \s+(?!\S): leave the last space for the word after it
+                pos += spaces - 1  // \s+(?!\S): leave the last space for the word after it
             } else if spaces > 0 {
                 pos += spaces
             } else {
-                pos += 1 // a code point no rule matches (unassigned) stands alone
+                pos += 1  // a code point no rule matches (unassigned) stands alone
             }
             emitter.cut(at: pos, into: &pieces)
         }

@@ -24,7 +24,7 @@ struct Llama3PreTokenizer: PreTokenizer {
 
             if cp == 0x27, pos + 1 < end {
                 let next = folded(pos + 1)
-                if next == 0x73 || next == 0x74 || next == 0x6D || next == 0x64 { // s t m d
+                if next == 0x73 || next == 0x74 || next == 0x6D || next == 0x64 {  // s t m d
                     pos += 2
                     emitter.cut(at: pos, into: &pieces)
                     continue
@@ -32,7 +32,7 @@ struct Llama3PreTokenizer: PreTokenizer {
                 if pos + 2 < end {
                     let after = folded(pos + 2)
                     if (next == 0x72 && after == 0x65) || (next == 0x76 && after == 0x65) || (next == 0x6C && after == 0x6C) {
-                        pos += 3 // re ve ll
+                        pos += 3  // re ve ll
                         emitter.cut(at: pos, into: &pieces)
                         continue
                     }
@@ -81,9 +81,9 @@ struct Llama3PreTokenizer: PreTokenizer {
                 spaces += 1
             }
             if afterLastNewline > 0 {
-                pos = afterLastNewline // \s*[\r\n]+ : up to and including the last line break
+                pos = afterLastNewline  // \s*[\r\n]+ : up to and including the last line break
             } else if spaces > 1, pos + spaces < end {
-                pos += spaces - 1 // \s+(?!\S)
+                pos += spaces - 1  // \s+(?!\S)
             } else if spaces > 0 {
                 pos += spaces
             } else {

@@ -45,7 +45,10 @@ struct NumberSplitter: PreTokenizer {
         var emitter = PieceEmitter(start: range.lowerBound)
         var i = range.lowerBound
         while i < range.upperBound {
-            guard text.classes[i].isNumber else { i += 1; continue }
+            guard text.classes[i].isNumber else {
+                i += 1
+                continue
+            }
             emitter.cut(at: i, into: &pieces)
             var runStart = i
             while i < range.upperBound, text.classes[i].isNumber {
@@ -85,7 +88,7 @@ struct PunctuationRunSplitter: PreTokenizer {
     private static func matches(_ cp: UInt32, _ cls: CharacterClass) -> Bool {
         if cls.contains(.punctuation) { return true }
         switch cp {
-        case 0x24, 0x2B, 0x3C, 0x3D, 0x3E, 0x5E, 0x7E, 0x7C: return true // $ + < = > ^ ~ |
+        case 0x24, 0x2B, 0x3C, 0x3D, 0x3E, 0x5E, 0x7E, 0x7C: return true  // $ + < = > ^ ~ |
         default: return false
         }
     }
@@ -94,7 +97,10 @@ struct PunctuationRunSplitter: PreTokenizer {
         var emitter = PieceEmitter(start: range.lowerBound)
         var i = range.lowerBound
         while i < range.upperBound {
-            guard Self.matches(text.codePoints[i], text.classes[i]) else { i += 1; continue }
+            guard Self.matches(text.codePoints[i], text.classes[i]) else {
+                i += 1
+                continue
+            }
             emitter.cut(at: i, into: &pieces)
             while i < range.upperBound, Self.matches(text.codePoints[i], text.classes[i]) { i += 1 }
             emitter.cut(at: i, into: &pieces)

@@ -17,8 +17,10 @@ public final class SentencePieceTokenizer: Tokenizer {
 
     /// `unknownID` stands in for text no piece or byte token covers; `addsBOS` and `addsEOS`
     /// only take effect when the id exists.
-    public init(vocabulary: Vocabulary, bosID: Int32?, eosID: Int32?, unknownID: Int32,
-                addsBOS: Bool, addsEOS: Bool, addsSpacePrefix: Bool) {
+    public init(
+        vocabulary: Vocabulary, bosID: Int32?, eosID: Int32?, unknownID: Int32,
+        addsBOS: Bool, addsEOS: Bool, addsSpacePrefix: Bool
+    ) {
         self.vocabulary = vocabulary
         self.bosID = bosID
         self.eosID = eosID
@@ -40,7 +42,7 @@ public final class SentencePieceTokenizer: Tokenizer {
         var text = text
         text.withUTF8 { bytes in
             var scratch = SentencePieceScratch()
-            var afterSpecial = true // the start of the text counts as "after a special token"
+            var afterSpecial = true  // the start of the text counts as "after a special token"
             for fragment in specialTokens.split(bytes, parseSpecial: parseSpecial) {
                 switch fragment {
                 case let .token(id):

@@ -11,7 +11,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
         case let .unknownPreTokenizer(name):
             return "the pre-tokenizer \(name.debugDescription) is not implemented (known: \(PreTokenizerCatalog.knownNames))"
         case .unrecognisedChatTemplate:
-            return "the chat template is none of the recognised formats (ChatML <|im_start|>, Llama 3 <|start_header_id|>, [INST], Gemma <start_of_turn>); render the prompt yourself or add the format to ChatTemplate"
+            return
+                "the chat template is none of the recognised formats (ChatML <|im_start|>, Llama 3 <|start_header_id|>, [INST], Gemma <start_of_turn>); render the prompt yourself or add the format to ChatTemplate"
         }
     }
 }

@@ -11,8 +11,9 @@ public struct Vocabulary: Sendable {
 
     /// `types` and `scores` hold one entry per piece (the loader checks the file's arrays agree).
     public init(pieces rawPieces: [String], types: [TokenType], scores: [Float]) {
-        precondition(types.count == rawPieces.count && scores.count == rawPieces.count,
-                     "a vocabulary needs one token type and one score per piece")
+        precondition(
+            types.count == rawPieces.count && scores.count == rawPieces.count,
+            "a vocabulary needs one token type and one score per piece")
         var pieces = rawPieces
         var types = types
         var ids = ByteKeyedTable<Int32>(minimumCapacity: pieces.count)

@@ -1,8 +1,8 @@
 import Engine
 import Foundation
 import Harness
-import Testing
 import TestSupport
+import Testing
 
 /// The intervention methods as a user runs them from the command line. Fitting uses the
 /// first 40 pairs (`--pairs`) so each run takes seconds, not a minute.
@@ -20,8 +20,11 @@ struct InterventionCommandTests {
     @Test("sweep writes the K × δ grid as JSON, Markdown and SVG from one fit")
     func sweep() throws {
         let out = scratch + "/sweep"
-        let run = try CommandLineTool.run(["sweep", "--task", "copa", "--method", "sadi-head", "--k", "1,4", "--delta", "0,4,9",
-                                           "--pairs", "40", "--limit", "12", "--output-dir", out], environment: env)
+        let run = try CommandLineTool.run(
+            [
+                "sweep", "--task", "copa", "--method", "sadi-head", "--k", "1,4", "--delta", "0,4,9",
+                "--pairs", "40", "--limit", "12", "--output-dir", out,
+            ], environment: env)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("6 configurations × 12 items"), "\(run.stdout)")
         let stem = out + "/" + Self.modelDir + "/sweep-sadi-head-validation"
@@ -44,8 +47,11 @@ struct InterventionCommandTests {
     @Test("caa exports its vector as a llama.cpp control vector")
     func caaControlVector() throws {
         let out = scratch + "/caa", file = scratch + "/caa.gguf"
-        let run = try CommandLineTool.run(["--task", "copa", "--method", "caa", "--k", "12", "--strength", "4", "--pairs", "40",
-                                           "--limit", "8", "--output-dir", out, "--export-control-vector", file], environment: env)
+        let run = try CommandLineTool.run(
+            [
+                "--task", "copa", "--method", "caa", "--k", "12", "--strength", "4", "--pairs", "40",
+                "--limit", "8", "--output-dir", out, "--export-control-vector", file,
+            ], environment: env)
         #expect(run.status == 0, "\(run.stderr)")
         let result = try RunResult.read(path: out + "/" + Self.modelDir + "/caa.json")
         #expect(result.configuration["k"] == "12" && result.configuration["pairs"] == "40")
@@ -60,19 +66,26 @@ struct InterventionCommandTests {
     @Test("iti runs with K and α given, and records them")
     func iti() throws {
         let out = scratch + "/iti"
-        let run = try CommandLineTool.run(["--task", "copa", "--method", "iti", "--k", "4", "--strength", "5", "--pairs", "40",
-                                           "--limit", "8", "--output-dir", out], environment: env)
+        let run = try CommandLineTool.run(
+            [
+                "--task", "copa", "--method", "iti", "--k", "4", "--strength", "5", "--pairs", "40",
+                "--limit", "8", "--output-dir", out,
+            ], environment: env)
         #expect(run.status == 0, "\(run.stderr)")
         let result = try RunResult.read(path: out + "/" + Self.modelDir + "/iti.json")
-        #expect(result.configuration["k"] == "4" && result.configuration["strength"] == "5.0" && result.configuration["chosen_by"] == "flags")
+        #expect(
+            result.configuration["k"] == "4" && result.configuration["strength"] == "5.0" && result.configuration["chosen_by"] == "flags")
         #expect(result.comparisons?["acc"]?.n == 8)
     }
 
     @Test("sweep fits iti with its probes, and a cell scores what `run` scores for that configuration")
     func itiSweep() throws {
         let out = scratch + "/iti-sweep"
-        let run = try CommandLineTool.run(["sweep", "--task", "copa", "--method", "iti", "--k", "4", "--strength", "1,20", "--pairs", "40",
-                                           "--limit", "8", "--output-dir", out], environment: env)
+        let run = try CommandLineTool.run(
+            [
+                "sweep", "--task", "copa", "--method", "iti", "--k", "4", "--strength", "1,20", "--pairs", "40",
+                "--limit", "8", "--output-dir", out,
+            ], environment: env)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("2 configurations × 8 items"), "\(run.stdout)")
         let json = try #require(try TestPaths.json(out + "/" + Self.modelDir + "/sweep-iti-validation.json") as? [String: Any])
@@ -80,8 +93,11 @@ struct InterventionCommandTests {
         #expect(cells.map { $0["strength"] as? Double } == [1, 20] && cells.allSatisfy { $0["k"] as? Int == 4 })
         #expect(json["method"] as? String == "iti" && json["pairs"] as? Int == 40)
         // The same configuration run on its own over the same documents scores the same.
-        let single = try CommandLineTool.run(["--task", "copa", "--method", "iti", "--k", "4", "--strength", "20", "--pairs", "40",
-                                              "--split", "validation", "--limit", "8", "--output-dir", out], environment: env)
+        let single = try CommandLineTool.run(
+            [
+                "--task", "copa", "--method", "iti", "--k", "4", "--strength", "20", "--pairs", "40",
+                "--split", "validation", "--limit", "8", "--output-dir", out,
+            ], environment: env)
         #expect(single.status == 0, "\(single.stderr)")
         let result = try RunResult.read(path: out + "/" + Self.modelDir + "/iti.json")
         #expect(result.metrics["acc"]?.value == cells[1]["score"] as? Double, "run \(result.metrics["acc"]!.value) vs sweep \(cells[1])")
@@ -90,8 +106,11 @@ struct InterventionCommandTests {
     @Test("the official protocol scores SADI's prompt by exact match, two-pass")
     func official() throws {
         let out = scratch + "/official"
-        let run = try CommandLineTool.run(["--task", "copa", "--method", "sadi-head", "--protocol", "official", "--application", "two-pass",
-                                           "--k", "1", "--strength", "15", "--pairs", "40", "--limit", "8", "--output-dir", out], environment: env)
+        let run = try CommandLineTool.run(
+            [
+                "--task", "copa", "--method", "sadi-head", "--protocol", "official", "--application", "two-pass",
+                "--k", "1", "--strength", "15", "--pairs", "40", "--limit", "8", "--output-dir", out,
+            ], environment: env)
         #expect(run.status == 0, "\(run.stderr)")
         let result = try RunResult.read(path: out + "/" + Self.modelDir + "/sadi-head.official.json")
         #expect(result.metricOrder == ["exact_match"] && result.prompt == "sadi")

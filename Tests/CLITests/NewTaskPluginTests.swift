@@ -1,7 +1,7 @@
 import Foundation
 import Harness
-import Testing
 import TestSupport
+import Testing
 
 /// `swift package new-task` as a user runs it, in a copy of the package (the checkout is never
 /// touched): scaffold a task of each output type, add a data file and its sha256, build the
@@ -31,8 +31,9 @@ struct NewTaskPluginTests {
 
         """
 
-    @Test("scaffolded tasks build without touching TaskRegistry, are listed and linted, and run with the real model",
-          .timeLimit(.minutes(30)))
+    @Test(
+        "scaffolded tasks build without touching TaskRegistry, are listed and linted, and run with the real model",
+        .timeLimit(.minutes(30)))
     func scaffoldBuildAndRun() throws {
         let scratch = try TestPaths.scratchDirectory("sadi-new-task")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -52,8 +53,10 @@ struct NewTaskPluginTests {
         #expect(again.stderr.contains("new-task: the package already has a target `TaskDemoQa`"), "\(again.stderr)")
         let manifest = try String(contentsOfFile: package + "/Package.swift", encoding: .utf8)
         #expect(manifest.contains("    .init(\"DemoQa\"),\n    .init(\"DemoMc\"),\n]"))
-        for file in ["Sources/Tasks/DemoQa/DemoQaTask.swift", "Sources/Tasks/DemoQa/Registration.swift",
-                     "tasks/demo_qa.yaml", "Tests/TaskTests/DemoQaTaskTests.swift", "Sources/Tasks/DemoMc/DemoMcTask.swift"] {
+        for file in [
+            "Sources/Tasks/DemoQa/DemoQaTask.swift", "Sources/Tasks/DemoQa/Registration.swift",
+            "tasks/demo_qa.yaml", "Tests/TaskTests/DemoQaTaskTests.swift", "Sources/Tasks/DemoMc/DemoMcTask.swift",
+        ] {
             #expect(FileManager.default.fileExists(atPath: package + "/" + file), "\(file)")
         }
 
@@ -71,7 +74,10 @@ struct NewTaskPluginTests {
 
         let tasks = try Self.run(executable, ["tasks"], in: package, environment: env)
         #expect(tasks.status == 0, "\(tasks.stderr)")
-        #expect(tasks.stdout.contains("| demo_qa | generate_until | pairs (pairs), validation (validation), test (test) | default | exact_match |"), "\(tasks.stdout)")
+        #expect(
+            tasks.stdout.contains(
+                "| demo_qa | generate_until | pairs (pairs), validation (validation), test (test) | default | exact_match |"),
+            "\(tasks.stdout)")
         #expect(tasks.stdout.contains("| demo_mc | multiple_choice |"), "\(tasks.stdout)")
         #expect(tasks.stdout.contains("| copa | multiple_choice |"))
 
@@ -82,16 +88,24 @@ struct NewTaskPluginTests {
         #expect(lines.count == 3, "\(lint.stdout)")
         #expect(lines.first == "OK   copa.yaml")
         #expect(lines.contains("OK   demo_qa.yaml"))
-        #expect(lines.contains { $0.hasPrefix("FAIL demo_mc.yaml: task card \(mcCard):")
-            && $0.contains("field `files.data.sha256` is a placeholder (64 zeros); fill in the real sha256") }, "\(lint.stdout)")
+        #expect(
+            lines.contains {
+                $0.hasPrefix("FAIL demo_mc.yaml: task card \(mcCard):")
+                    && $0.contains("field `files.data.sha256` is a placeholder (64 zeros); fill in the real sha256")
+            }, "\(lint.stdout)")
         try Self.useData(Self.choices, task: "demo_mc", package: package, mirror: mirror)
         let clean = try Self.run(executable, ["lint-cards"], in: package, environment: env)
-        #expect(clean.status == 0 && clean.stdout == "OK   copa.yaml\nOK   demo_mc.yaml\nOK   demo_qa.yaml\n", "\(clean.stdout)\(clean.stderr)")
+        #expect(
+            clean.status == 0 && clean.stdout == "OK   copa.yaml\nOK   demo_mc.yaml\nOK   demo_qa.yaml\n", "\(clean.stdout)\(clean.stderr)")
 
         // The generate_until task with the real model: exact match over the 4 test items.
         let results = scratch + "/results"
-        let run = try Self.run(executable, ["--task", "demo_qa", "--method", "baseline", "--limit", "4",
-                                            "--model", TestPaths.smolLM2, "--output-dir", results], in: package, environment: env)
+        let run = try Self.run(
+            executable,
+            [
+                "--task", "demo_qa", "--method", "baseline", "--limit", "4",
+                "--model", TestPaths.smolLM2, "--output-dir", results,
+            ], in: package, environment: env)
         try #require(run.status == 0, "\(run.stderr)")
         let result = try RunResult.read(path: results + "/SmolLM2-135M-Instruct.Q4_1/demo_qa/baseline.json")
         #expect(result.items == 4 && result.split == "test" && result.prompt == "default")
@@ -101,8 +115,12 @@ struct NewTaskPluginTests {
         #expect(run.stdout.contains("| demo_qa | test | baseline | exact_match |"), "\(run.stdout)")
 
         // And the multiple-choice one, scored by log-likelihood.
-        let choice = try Self.run(executable, ["--task", "demo_mc", "--method", "baseline", "--limit", "4",
-                                               "--model", TestPaths.smolLM2, "--output-dir", results], in: package, environment: env)
+        let choice = try Self.run(
+            executable,
+            [
+                "--task", "demo_mc", "--method", "baseline", "--limit", "4",
+                "--model", TestPaths.smolLM2, "--output-dir", results,
+            ], in: package, environment: env)
         try #require(choice.status == 0, "\(choice.stderr)")
         let mcResult = try RunResult.read(path: results + "/SmolLM2-135M-Instruct.Q4_1/demo_mc/baseline.json")
         #expect(mcResult.metricOrder == ["acc", "acc_norm"] && mcResult.metrics["acc"]?.count == 4)
@@ -138,7 +156,8 @@ struct NewTaskPluginTests {
         let listed = try run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], in: root)
         try #require(listed.status == 0, "\(listed.stderr)")
         let manager = FileManager.default
-        for path in Set(listed.stdout.split(separator: "\0").map(String.init)).sorted() where manager.fileExists(atPath: root + "/" + path) {
+        for path in Set(listed.stdout.split(separator: "\0").map(String.init)).sorted() where manager.fileExists(atPath: root + "/" + path)
+        {
             let target = destination + "/" + path
             try manager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try manager.copyItem(atPath: root + "/" + path, toPath: target)
@@ -158,8 +177,10 @@ struct NewTaskPluginTests {
 
     /// Runs `command` (a path, or a name looked up on PATH) in `directory`; output goes through
     /// files, so a long build log cannot fill a pipe.
-    static func run(_ command: String, _ arguments: [String], in directory: String,
-                    environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Output {
+    static func run(
+        _ command: String, _ arguments: [String], in directory: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> Output {
         let logs = try TestPaths.scratchDirectory("sadi-new-task-log")
         defer { try? FileManager.default.removeItem(atPath: logs) }
         let out = logs + "/stdout", err = logs + "/stderr"
@@ -180,8 +201,9 @@ struct NewTaskPluginTests {
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
         try process.run()
         process.waitUntilExit()
-        return Output(status: process.terminationStatus,
-                                      stdout: try String(contentsOfFile: out, encoding: .utf8),
-                                      stderr: try String(contentsOfFile: err, encoding: .utf8))
+        return Output(
+            status: process.terminationStatus,
+            stdout: try String(contentsOfFile: out, encoding: .utf8),
+            stderr: try String(contentsOfFile: err, encoding: .utf8))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Harness
-import Testing
 import TestSupport
+import Testing
 
 /// `sadi-eval run` as a user runs it: real model, real COPA data through the mirror.
 @Suite("sadi-eval run", .serialized)
@@ -17,8 +17,11 @@ struct RunCommandTests {
     @Test("a COPA baseline run writes its results file, samples and the leaderboard")
     func writesResults() throws {
         let out = scratch + "/results"
-        let result = try CommandLineTool.run(["--task", "copa", "--method", "baseline", "--limit", "24",
-                                              "--batch-size", "8", "--output-dir", out, "--log-samples"], environment: env)
+        let result = try CommandLineTool.run(
+            [
+                "--task", "copa", "--method", "baseline", "--limit", "24",
+                "--batch-size", "8", "--output-dir", out, "--log-samples",
+            ], environment: env)
         #expect(result.status == 0, "\(result.stderr)")
         let path = out + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.json"
         let run = try RunResult.read(path: path)
@@ -76,7 +79,10 @@ struct RunCommandTests {
         #expect(task.stderr.contains("--task: unknown task 'copa2'; valid tasks are: copa"))
         let method = try CommandLineTool.run(["--task", "copa", "--method", "sadi"], environment: env)
         #expect(method.status != 0)
-        #expect(method.stderr.contains("--method: unknown method 'sadi'; valid methods are: baseline, sadi-hidden, sadi-head, sadi-neuron, caa, sadi-random, sadi-fixed"))
+        #expect(
+            method.stderr.contains(
+                "--method: unknown method 'sadi'; valid methods are: baseline, sadi-hidden, sadi-head, sadi-neuron, caa, sadi-random, sadi-fixed"
+            ))
     }
 
     @Test("a missing model file is one clear error")
@@ -89,23 +95,28 @@ struct RunCommandTests {
 
     @Test("an unreachable mirror and an unreadable cache are clear errors")
     func dataErrors() throws {
-        let mirror = try CommandLineTool.run(["--task", "copa", "--limit", "2", "--output-dir", scratch + "/r"],
-                                             environment: CommandLineTool.environment(cache: scratch + "/c2", extra: ["SADI_DATA_MIRROR": "http://127.0.0.1:9/"]))
+        let mirror = try CommandLineTool.run(
+            ["--task", "copa", "--limit", "2", "--output-dir", scratch + "/r"],
+            environment: CommandLineTool.environment(cache: scratch + "/c2", extra: ["SADI_DATA_MIRROR": "http://127.0.0.1:9/"]))
         #expect(mirror.status != 0)
         #expect(mirror.stderr.contains("127.0.0.1:9"), "\(mirror.stderr)")
         // A cache path under a regular file cannot be created (tests run as root, so no chmod).
         let blocker = scratch + "/file"
         FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8))
-        let cache = try CommandLineTool.run(["--task", "copa", "--limit", "2", "--output-dir", scratch + "/r"],
-                                            environment: CommandLineTool.environment(cache: blocker + "/cache"))
+        let cache = try CommandLineTool.run(
+            ["--task", "copa", "--limit", "2", "--output-dir", scratch + "/r"],
+            environment: CommandLineTool.environment(cache: blocker + "/cache"))
         #expect(cache.status != 0)
         #expect(cache.stderr.contains(blocker + "/cache"), "\(cache.stderr)")
     }
 
     @Test("bad intervention settings are clear errors: K beyond the units, δ not a number")
     func badMethodSettings() throws {
-        let big = try CommandLineTool.run(["--task", "copa", "--method", "sadi-head", "--k", "5000", "--strength", "5",
-                                           "--limit", "2", "--output-dir", scratch + "/r"], environment: env)
+        let big = try CommandLineTool.run(
+            [
+                "--task", "copa", "--method", "sadi-head", "--k", "5000", "--strength", "5",
+                "--limit", "2", "--output-dir", scratch + "/r",
+            ], environment: env)
         #expect(big.status != 0)
         #expect(big.stderr.contains("--k 5000 is larger than the 270 attention heads"), "\(big.stderr)")
         let nan = try CommandLineTool.run(["--task", "copa", "--method", "sadi-head", "--delta", "lots"], environment: env)
@@ -116,24 +127,34 @@ struct RunCommandTests {
     @Test("a fitted intervention saves, reloads without refitting, and is refused for another model")
     func savedIntervention() throws {
         let out = scratch + "/saved", file = scratch + "/head.json"
-        let fit = try CommandLineTool.run(["--task", "copa", "--method", "sadi-head", "--k", "2", "--strength", "5", "--limit", "16",
-                                           "--output-dir", out, "--save-intervention", file], environment: env)
+        let fit = try CommandLineTool.run(
+            [
+                "--task", "copa", "--method", "sadi-head", "--k", "2", "--strength", "5", "--limit", "16",
+                "--output-dir", out, "--save-intervention", file,
+            ], environment: env)
         #expect(fit.status == 0, "\(fit.stderr)")
         let first = try RunResult.read(path: out + "/SmolLM2-135M-Instruct.Q4_1/copa/sadi-head.json")
         #expect(first.configuration["k"] == "2" && first.configuration["strength"] == "5.0" && first.configuration["chosen_by"] == "flags")
         #expect(first.comparisons?["acc"]?.n == 16, "the baseline is scored alongside for the paired comparison")
-        let again = try CommandLineTool.run(["--task", "copa", "--method", "sadi-head", "--limit", "16", "--output-dir", scratch + "/reloaded",
-                                             "--intervention", file], environment: env)
+        let again = try CommandLineTool.run(
+            [
+                "--task", "copa", "--method", "sadi-head", "--limit", "16", "--output-dir", scratch + "/reloaded",
+                "--intervention", file,
+            ], environment: env)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(!again.stderr.contains("fitting"), "a loaded intervention is not refitted")
         let second = try RunResult.read(path: scratch + "/reloaded/SmolLM2-135M-Instruct.Q4_1/copa/sadi-head.json")
         #expect(second.metrics == first.metrics)
         // The same file claiming another model's sha256 is refused with one sentence.
         var json = try String(contentsOfFile: file, encoding: .utf8)
-        json = json.replacingOccurrences(of: "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53", with: String(repeating: "ab", count: 32))
+        json = json.replacingOccurrences(
+            of: "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53", with: String(repeating: "ab", count: 32))
         try json.write(toFile: file, atomically: true, encoding: .utf8)
-        let refused = try CommandLineTool.run(["--task", "copa", "--method", "sadi-head", "--limit", "4", "--output-dir", scratch + "/r3",
-                                               "--intervention", file], environment: env)
+        let refused = try CommandLineTool.run(
+            [
+                "--task", "copa", "--method", "sadi-head", "--limit", "4", "--output-dir", scratch + "/r3",
+                "--intervention", file,
+            ], environment: env)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("refit it with --save-intervention on this model"), "\(refused.stderr)")
     }
@@ -142,8 +163,11 @@ struct RunCommandTests {
     func listing() throws {
         let tasks = try CommandLineTool.run(["tasks"], environment: env)
         #expect(tasks.status == 0)
-        #expect(tasks.stdout.contains("| copa | multiple_choice | pairs (pairs), validation (validation), test (test) | lm-eval, sadi | acc, acc_norm | sadi: exact_match |"),
-                "\(tasks.stdout)")
+        #expect(
+            tasks.stdout.contains(
+                "| copa | multiple_choice | pairs (pairs), validation (validation), test (test) | lm-eval, sadi | acc, acc_norm | sadi: exact_match |"
+            ),
+            "\(tasks.stdout)")
         // The committed results: every row comes from a results file.
         let results = TestPaths.repositoryRoot + "/results"
         let board = try CommandLineTool.run(["table", results], environment: env)

@@ -1,7 +1,7 @@
 import Foundation
 import Harness
-import Testing
 import TestSupport
+import Testing
 
 /// Every method name, and the commands besides `run`, as a user runs them.
 @Suite("sadi-eval commands end to end", .serialized)
@@ -22,8 +22,11 @@ struct ToolCommandTests {
     @Test("every method runs from the command line with K and strength given, and records them", arguments: 0..<methods.count)
     func everyMethod(index: Int) throws {
         let m = Self.methods[index], out = scratch + "/" + m.name
-        let run = try CommandLineTool.run(["--task", "copa", "--method", m.name, "--k", m.k, "--strength", m.strength,
-                                           "--pairs", "16", "--limit", "6", "--output-dir", out], environment: env)
+        let run = try CommandLineTool.run(
+            [
+                "--task", "copa", "--method", m.name, "--k", m.k, "--strength", m.strength,
+                "--pairs", "16", "--limit", "6", "--output-dir", out,
+            ], environment: env)
         #expect(run.status == 0, "\(m.name): \(run.stderr)")
         let result = try RunResult.read(path: out + "/SmolLM2-135M-Instruct.Q4_1/copa/\(m.name).json")
         #expect(result.method == m.name && result.items == 6)
@@ -69,8 +72,11 @@ struct ToolCommandTests {
     @Test("bench prints its table of figures and writes them as JSON")
     func bench() throws {
         let json = scratch + "/bench.json"
-        let run = try CommandLineTool.run(["bench", "--model", TestPaths.smolLM2, "--repeats", "1", "--shapes", "2x8",
-                                           "--decode-steps", "4", "--json", json], environment: env)
+        let run = try CommandLineTool.run(
+            [
+                "bench", "--model", TestPaths.smolLM2, "--repeats", "1", "--shapes", "2x8",
+                "--decode-steps", "4", "--json", json,
+            ], environment: env)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("| measure | tokens | seconds | tokens/s |"), "\(run.stdout)")
         let report = try #require(try TestPaths.json(json) as? [String: Any])

@@ -1,7 +1,7 @@
 import Engine
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("OpenBLAS kernel choice")
 struct BLASKernelTests {
@@ -26,7 +26,8 @@ struct BLASKernelTests {
 
     @Test("the tests run on the kernels the CPU supports (make test names them when OpenBLAS falls back)")
     func testProcessKernels() {
-        #expect(BLASKernel.betterCore(current: BLASKernel.coreName, cpuFlags: BLASKernel.cpuFlags()) == nil,
-                "OpenBLAS runs \(BLASKernel.coreName) kernels; run the tests through `make test` or set OPENBLAS_CORETYPE")
+        #expect(
+            BLASKernel.betterCore(current: BLASKernel.coreName, cpuFlags: BLASKernel.cpuFlags()) == nil,
+            "OpenBLAS runs \(BLASKernel.coreName) kernels; run the tests through `make test` or set OPENBLAS_CORETYPE")
     }
 }

@@ -1,7 +1,7 @@
 import Engine
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import Tokenizers
 
 @Suite struct ChatTemplateSmolLM2Tests {
@@ -36,12 +36,15 @@ import Tokenizers
 
     @Test func anExplicitSystemMessageReplacesTheDefault() throws {
         let template = try ChatTemplate(gguf: Self.file.get())
-        let rendered = template.render([
-            ChatMessage(role: "system", content: "Be brief."),
-            ChatMessage(role: "user", content: "Hi"),
-            ChatMessage(role: "assistant", content: "Hello."),
-        ], addGenerationPrompt: false)
-        #expect(rendered == "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello.<|im_end|>\n")
+        let rendered = template.render(
+            [
+                ChatMessage(role: "system", content: "Be brief."),
+                ChatMessage(role: "user", content: "Hi"),
+                ChatMessage(role: "assistant", content: "Hello."),
+            ], addGenerationPrompt: false)
+        #expect(
+            rendered == "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello.<|im_end|>\n"
+        )
     }
 
     @Test func aFileWithoutATemplateIsReported() throws {

@@ -68,7 +68,10 @@ import Testing
     static func widen(_ type: GGMLType, _ halves: [UInt16]) -> [Float] {
         // One leading byte so the source is deliberately misaligned, as tensor slices can be.
         var bytes: [UInt8] = [0x55]
-        for h in halves { bytes.append(UInt8(h & 0xFF)); bytes.append(UInt8(h >> 8)) }
+        for h in halves {
+            bytes.append(UInt8(h & 0xFF))
+            bytes.append(UInt8(h >> 8))
+        }
         var out = [Float](repeating: 0, count: halves.count)
         bytes.withUnsafeBytes { raw in
             out.withUnsafeMutableBufferPointer {

@@ -30,7 +30,9 @@ import Testing
         }
         let slow = ScalarGGML.decode(type, Array(bytes.dropFirst(3)), blocks: blocks)
         let firstMismatch = zip(fast, slow).enumerated().first { $0.element.0.bitPattern != $0.element.1.bitPattern }
-        #expect(firstMismatch == nil, "\(type): first mismatch at value \(firstMismatch?.offset ?? -1): \(firstMismatch.map { "\($0.element)" } ?? "")")
+        #expect(
+            firstMismatch == nil,
+            "\(type): first mismatch at value \(firstMismatch?.offset ?? -1): \(firstMismatch.map { "\($0.element)" } ?? "")")
     }
 
     @Test(arguments: types)
@@ -46,8 +48,9 @@ import Testing
             whole.withUnsafeMutableBufferPointer { Dequantization.dequantize(type, raw.baseAddress!, count: count, into: $0.baseAddress!) }
             pieces.withUnsafeMutableBufferPointer { out in
                 for b in 0..<blocks {
-                    Dequantization.dequantize(type, raw.baseAddress! + b * type.bytesPerBlock, count: type.blockSize,
-                                              into: out.baseAddress! + b * type.blockSize)
+                    Dequantization.dequantize(
+                        type, raw.baseAddress! + b * type.bytesPerBlock, count: type.blockSize,
+                        into: out.baseAddress! + b * type.blockSize)
                 }
             }
         }
@@ -100,10 +103,12 @@ private enum ScalarGGML {
             for j in 0..<16 {
                 let x0 = Int(b[qs + j] & 0x0F), x1 = Int(b[qs + j] >> 4)
                 if type == .q4_0 {
-                    y[j] = Float(x0 - 8) * d; y[j + 16] = Float(x1 - 8) * d
+                    y[j] = Float(x0 - 8) * d
+                    y[j + 16] = Float(x1 - 8) * d
                 } else {
                     let m = half(b, 2)
-                    y[j] = Float(x0) * d + m; y[j + 16] = Float(x1) * d + m
+                    y[j] = Float(x0) * d + m
+                    y[j + 16] = Float(x1) * d + m
                 }
             }
         default:
@@ -115,9 +120,11 @@ private enum ScalarGGML {
                 let x0 = Int(b[qhAt + 4 + j] & 0x0F) | h0, x1 = Int(b[qhAt + 4 + j] >> 4) | h1
                 if hasMin {
                     let m = half(b, 2)
-                    y[j] = Float(x0) * d + m; y[j + 16] = Float(x1) * d + m
+                    y[j] = Float(x0) * d + m
+                    y[j + 16] = Float(x1) * d + m
                 } else {
-                    y[j] = Float(x0 - 16) * d; y[j + 16] = Float(x1 - 16) * d
+                    y[j] = Float(x0 - 16) * d
+                    y[j + 16] = Float(x1 - 16) * d
                 }
             }
         }
@@ -132,7 +139,8 @@ private enum ScalarGGML {
             let q = 16 + n / 4
             for shift in stride(from: 0, to: 8, by: 2) {
                 for part in 0..<2 {
-                    let sc = b[scaleIndex]; scaleIndex += 1
+                    let sc = b[scaleIndex]
+                    scaleIndex += 1
                     let dl = d * Float(sc & 0x0F), ml = dmin * Float(sc >> 4)
                     for l in 0..<16 { y.append(dl * Float(Int8((b[q + 16 * part + l] >> UInt8(shift)) & 3)) - ml) }
                 }
@@ -143,11 +151,15 @@ private enum ScalarGGML {
 
     static func q3K(_ b: [UInt8]) -> [Float] {
         // ggml reorders the 12 packed bytes through four u32 words; do the same here.
-        func word(_ i: Int) -> UInt32 { UInt32(b[96 + 4 * i]) | UInt32(b[97 + 4 * i]) << 8 | UInt32(b[98 + 4 * i]) << 16 | UInt32(b[99 + 4 * i]) << 24 }
+        func word(_ i: Int) -> UInt32 {
+            UInt32(b[96 + 4 * i]) | UInt32(b[97 + 4 * i]) << 8 | UInt32(b[98 + 4 * i]) << 16 | UInt32(b[99 + 4 * i]) << 24
+        }
         let k1: UInt32 = 0x0303_0303, k2: UInt32 = 0x0F0F_0F0F
         let a0 = word(0), a1 = word(1), t = word(2)
-        let words = [(a0 & k2) | ((t & k1) << 4), (a1 & k2) | (((t >> 2) & k1) << 4),
-                     ((a0 >> 4) & k2) | (((t >> 4) & k1) << 4), ((a1 >> 4) & k2) | (((t >> 6) & k1) << 4)]
+        let words = [
+            (a0 & k2) | ((t & k1) << 4), (a1 & k2) | (((t >> 2) & k1) << 4),
+            ((a0 >> 4) & k2) | (((t >> 4) & k1) << 4), ((a1 >> 4) & k2) | (((t >> 6) & k1) << 4),
+        ]
         let scales = words.flatMap { w in (0..<4).map { Int8(bitPattern: UInt8(truncatingIfNeeded: w >> (8 * UInt32($0)))) } }
         let d = half(b, 108)
         var y: [Float] = []
@@ -157,7 +169,8 @@ private enum ScalarGGML {
             let q = 32 + n / 4
             for shift in stride(from: 0, to: 8, by: 2) {
                 for part in 0..<2 {
-                    let dl = d * Float(Int(scales[scaleIndex]) - 32); scaleIndex += 1
+                    let dl = d * Float(Int(scales[scaleIndex]) - 32)
+                    scaleIndex += 1
                     for l in 0..<16 {
                         let low = Int(Int8((b[q + 16 * part + l] >> UInt8(shift)) & 3))
                         let high = (b[16 * part + l] & m) != 0 ? 0 : 4
@@ -195,7 +208,8 @@ private enum ScalarGGML {
                 let extra = five && (b[16 + l] & u2) != 0 ? 16 : 0
                 y.append(d2 * Float(Int(b[ql + 32 * pair + l] >> 4) + extra) - min2)
             }
-            u1 <<= 2; u2 <<= 2
+            u1 <<= 2
+            u2 <<= 2
         }
         return y
     }

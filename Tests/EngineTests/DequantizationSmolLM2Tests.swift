@@ -1,7 +1,7 @@
 import Engine
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Bit-exact dequantisation of the default model (SmolLM2-135M-Instruct Q4_1) against
 /// ../shared/reference/smollm2/dequant. Dequantises all 134M weights: run it in release
@@ -23,19 +23,27 @@ import TestSupport
             #expect(sha256Hex(values) == want["sha256_f32_le"] as? String, "\(tensor.name) dequantised values")
 
             var sum = 0.0, absSum = 0.0, sumSquares = 0.0
-            for v in values { let x = Double(v); sum += x; absSum += abs(x); sumSquares += x * x }
+            for v in values {
+                let x = Double(v)
+                sum += x
+                absSum += abs(x)
+                sumSquares += x * x
+            }
             for (name, got) in [("sum", sum), ("abs_sum", absSum), ("sum_sq", sumSquares)] {
                 let reference = try #require(want[name] as? Double)
                 // Float64 sums in another order: agree to ~1e-9 relative of the magnitude summed.
                 #expect(abs(got - reference) <= 1e-9 * max(1, absSum, sumSquares), "\(tensor.name) \(name)")
             }
             let row = tensor.rowLength
-            #expect(DequantReference.bitsEqual(Array(values.prefix(min(8, row))), DequantReference.floats(want["row0_first8"])),
-                    "\(tensor.name) row 0")
+            #expect(
+                DequantReference.bitsEqual(Array(values.prefix(min(8, row))), DequantReference.floats(want["row0_first8"])),
+                "\(tensor.name) row 0")
             let lastRow = values.count - row
-            #expect(DequantReference.bitsEqual(Array(values[lastRow..<(lastRow + min(8, row))]),
-                                               DequantReference.floats(want["rowlast_first8"])),
-                    "\(tensor.name) last row")
+            #expect(
+                DequantReference.bitsEqual(
+                    Array(values[lastRow..<(lastRow + min(8, row))]),
+                    DequantReference.floats(want["rowlast_first8"])),
+                "\(tensor.name) last row")
         }
     }
 
@@ -65,10 +73,12 @@ import TestSupport
         }
     }
 
-    @Test(arguments: [("blk.0.attn_q.weight", "blk0_attn_q_gguf_order.npy", 0),
-                      ("blk.0.attn_k.weight", "blk0_attn_k_gguf_order.npy", 0),
-                      ("blk.0.ffn_down.weight", "blk0_ffn_down.npy", 0),
-                      ("token_embd.weight", "token_embd_rows0_63.npy", 64)])
+    @Test(arguments: [
+        ("blk.0.attn_q.weight", "blk0_attn_q_gguf_order.npy", 0),
+        ("blk.0.attn_k.weight", "blk0_attn_k_gguf_order.npy", 0),
+        ("blk.0.ffn_down.weight", "blk0_ffn_down.npy", 0),
+        ("token_embd.weight", "token_embd_rows0_63.npy", 64),
+    ])
     func arraysMatchNPY(tensorName: String, npy: String, rows: Int) throws {
         let file = try GGUFFile(path: TestPaths.smolLM2)
         let tensor = try #require(file.tensor(named: tensorName))

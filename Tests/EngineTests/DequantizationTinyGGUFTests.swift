@@ -1,7 +1,7 @@
 import Engine
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Bit-exact parity with ggml's dequantisers on the 14 tiny-model GGUF variants.
 @Suite struct DequantizationTinyGGUFTests {
@@ -82,8 +82,10 @@ import TestSupport
 /// Shared plumbing for the dequantisation reference tests.
 enum DequantReference {
     /// The 14 tiny-model GGUF variants in ../shared/reference/gguf.
-    static let tinyVariants = ["F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1",
-                               "Q4_K_M", "Q5_K_M", "Q6_K", "Q2_K", "Q3_K_M", "Q4_K_M-mix"]
+    static let tinyVariants = [
+        "F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1",
+        "Q4_K_M", "Q5_K_M", "Q6_K", "Q2_K", "Q3_K_M", "Q4_K_M-mix",
+    ]
 
     static var tinyDequantDirectory: String { TestPaths.reference + "/gguf/dequant" }
     static var smolDequantDirectory: String { TestPaths.reference + "/smollm2/dequant" }
@@ -108,7 +110,12 @@ enum DequantReference {
         var high: UInt8? = nil
         for c in hex.utf8 {
             let nibble: UInt8 = c <= 57 ? c - 48 : (c | 0x20) - 87
-            if let h = high { out.append(h << 4 | nibble); high = nil } else { high = nibble }
+            if let h = high {
+                out.append(h << 4 | nibble)
+                high = nil
+            } else {
+                high = nibble
+            }
         }
         return out
     }

@@ -1,14 +1,26 @@
 import Engine
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Where each field of a GGUF header sits, found by an independent minimal walk over the
 /// bytes, so corruption tests can patch one field precisely. The walk trusts its input: it
 /// is only run on the intact fixture files.
 struct GGUFByteLayout {
-    struct Key { let name: String; let start: Int; let typeOffset: Int; let valueOffset: Int; let type: UInt32 }
-    struct TensorInfo { let name: String; let start: Int; let rankOffset: Int; let typeOffset: Int; let offsetOffset: Int }
+    struct Key {
+        let name: String
+        let start: Int
+        let typeOffset: Int
+        let valueOffset: Int
+        let type: UInt32
+    }
+    struct TensorInfo {
+        let name: String
+        let start: Int
+        let rankOffset: Int
+        let typeOffset: Int
+        let offsetOffset: Int
+    }
 
     var keys: [Key] = []
     var tensors: [TensorInfo] = []
@@ -16,9 +28,19 @@ struct GGUFByteLayout {
 
     init(_ b: [UInt8]) {
         var o = 8
-        func u32() -> UInt32 { defer { o += 4 }; return (0..<4).reduce(0) { $0 | UInt32(b[o + $1]) << (8 * $1) } }
-        func u64() -> UInt64 { defer { o += 8 }; return (0..<8).reduce(0) { $0 | UInt64(b[o + $1]) << (8 * UInt64($1)) } }
-        func string() -> String { let n = Int(u64()); defer { o += n }; return String(decoding: b[o..<(o + n)], as: UTF8.self) }
+        func u32() -> UInt32 {
+            defer { o += 4 }
+            return (0..<4).reduce(0) { $0 | UInt32(b[o + $1]) << (8 * $1) }
+        }
+        func u64() -> UInt64 {
+            defer { o += 8 }
+            return (0..<8).reduce(0) { $0 | UInt64(b[o + $1]) << (8 * UInt64($1)) }
+        }
+        func string() -> String {
+            let n = Int(u64())
+            defer { o += n }
+            return String(decoding: b[o..<(o + n)], as: UTF8.self)
+        }
         func skip(_ type: UInt32) {
             switch type {
             case 0, 1, 7: o += 1
@@ -26,7 +48,10 @@ struct GGUFByteLayout {
             case 4, 5, 6: o += 4
             case 10, 11, 12: o += 8
             case 8: _ = string()
-            case 9: let element = u32(); let n = u64(); for _ in 0..<n { skip(element) }
+            case 9:
+                let element = u32()
+                let n = u64()
+                for _ in 0..<n { skip(element) }
             default: fatalError("fixture has value type \(type)")
             }
         }

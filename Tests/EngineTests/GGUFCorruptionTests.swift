@@ -1,7 +1,7 @@
 import Engine
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// One precise defect per file, each of which must be refused with a message naming the key
 /// or tensor at fault.
@@ -18,8 +18,10 @@ import TestSupport
         scratch = try ScratchDirectory()
     }
 
-    func refuse(_ mutate: (inout [UInt8]) -> Void, mentioning: [String],
-                sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func refuse(
+        _ mutate: (inout [UInt8]) -> Void, mentioning: [String],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         var damaged = bytes
         mutate(&damaged)
         try GGUFRobustnessTests.expectRefusal(damaged, in: scratch, mentioning: mentioning, sourceLocation: sourceLocation)
@@ -54,8 +56,9 @@ import TestSupport
         let last = intact.tensor(named: "blk.1.ffn_up.weight")!
         let tight = UInt64(intact.fileSize - intact.dataOffset - last.byteCount + 32)
         try refuse({ $0.patch(tight, at: info.offsetOffset) }, mentioning: ["blk.1.ffn_up.weight"])
-        try refuse({ $0.patch(UInt64(16), at: layout.tensor("output.weight").offsetOffset) },
-                   mentioning: ["output.weight", "alignment"])
+        try refuse(
+            { $0.patch(UInt64(16), at: layout.tensor("output.weight").offsetOffset) },
+            mentioning: ["output.weight", "alignment"])
     }
 
     @Test func badTensorDescriptions() throws {
@@ -83,10 +86,11 @@ import TestSupport
         try refuse({ $0.patch(UInt64(bytes.count / 4), at: scores.valueOffset + 4) }, mentioning: ["tokenizer.ggml.scores"])
         // Re-typed as bytes and stretched to the end of the file: it fits, so the failure comes
         // at the next key, which must name the array that swallowed it.
-        try refuse({
-            $0.patch(UInt32(0), at: scores.valueOffset)
-            $0.patch(UInt64($0.count - scores.valueOffset - 12), at: scores.valueOffset + 4)
-        }, mentioning: ["after 'tokenizer.ggml.scores'"])
+        try refuse(
+            {
+                $0.patch(UInt32(0), at: scores.valueOffset)
+                $0.patch(UInt64($0.count - scores.valueOffset - 12), at: scores.valueOffset + 4)
+            }, mentioning: ["after 'tokenizer.ggml.scores'"])
         // A string inside the array claiming more bytes than remain.
         try refuse({ $0.patch(UInt64(1) << 50, at: tokens.valueOffset + 12) }, mentioning: ["tokenizer.ggml.tokens", "string length"])
     }
@@ -109,8 +113,9 @@ import TestSupport
         try refuse({ $0.patch(UInt32(9), at: scores.valueOffset) }, mentioning: ["tokenizer.ggml.scores"])
         var nested: [UInt8] = []
         for _ in 0..<20 { nested.append(contentsOf: [9, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]) }
-        try refuse({ $0.replaceSubrange(scores.valueOffset..<(scores.valueOffset + nested.count), with: nested) },
-                   mentioning: ["tokenizer.ggml.scores", "nested"])
+        try refuse(
+            { $0.replaceSubrange(scores.valueOffset..<(scores.valueOffset + nested.count), with: nested) },
+            mentioning: ["tokenizer.ggml.scores", "nested"])
     }
 
     @Test func badAlignmentAndDuplicateKeys() throws {
@@ -118,18 +123,21 @@ import TestSupport
         let blockCount = layout.key("llama.block_count")
         let nameAt = blockCount.start + 8
         #expect("llama.block_count".utf8.count == "general.alignment".utf8.count)
-        try refuse({
-            $0.replaceSubrange(nameAt..<(nameAt + 17), with: Array("general.alignment".utf8))
-            $0.patch(UInt32(48), at: blockCount.valueOffset)
-        }, mentioning: ["general.alignment", "power of two"])
-        try refuse({
-            $0.replaceSubrange(nameAt..<(nameAt + 17), with: Array("general.alignment".utf8))
-            $0.patch(UInt32(0), at: blockCount.valueOffset)
-        }, mentioning: ["general.alignment"])
+        try refuse(
+            {
+                $0.replaceSubrange(nameAt..<(nameAt + 17), with: Array("general.alignment".utf8))
+                $0.patch(UInt32(48), at: blockCount.valueOffset)
+            }, mentioning: ["general.alignment", "power of two"])
+        try refuse(
+            {
+                $0.replaceSubrange(nameAt..<(nameAt + 17), with: Array("general.alignment".utf8))
+                $0.patch(UInt32(0), at: blockCount.valueOffset)
+            }, mentioning: ["general.alignment"])
         // add_eos_token renamed add_bos_token: the same key twice.
         let eos = layout.key("tokenizer.ggml.add_eos_token")
-        try refuse({ $0.replaceSubrange((eos.start + 8 + 19)..<(eos.start + 8 + 22), with: Array("bos".utf8)) },
-                   mentioning: ["tokenizer.ggml.add_bos_token", "twice"])
+        try refuse(
+            { $0.replaceSubrange((eos.start + 8 + 19)..<(eos.start + 8 + 22), with: Array("bos".utf8)) },
+            mentioning: ["tokenizer.ggml.add_bos_token", "twice"])
     }
 
     @Test func unreadablePaths() throws {

@@ -1,7 +1,7 @@
 import Engine
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The reader on intact files: metadata and tensor tables as the fixtures' READMEs describe them.
 @Suite struct GGUFMetadataTests {
@@ -83,7 +83,8 @@ import TestSupport
         // 16 matrices and 5 norm vectors; the norms are F32 everywhere.
         #expect(file.tensors.count == 21)
         let names = file.tensors.map(\.name)
-        let expectedOrder = variant == "F32"
+        let expectedOrder =
+            variant == "F32"
             ? ["output.weight", "token_embd.weight", "blk.0.attn_norm.weight", "blk.0.ffn_down.weight"]
             : ["output.weight", "output_norm.weight", "token_embd.weight", "blk.0.attn_k.weight"]
         #expect(Array(names.prefix(4)) == expectedOrder)

@@ -1,7 +1,7 @@
 import Engine
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Corrupted GGUF files must be refused with an `EngineError` naming what broke, never
 /// crash the process or read past the file. Each test writes damaged copies of a fixture to
@@ -26,8 +26,9 @@ import TestSupport
         do {
             let file = try GGUFFile(path: path)
             for tensor in file.tensors {
-                #expect(tensor.fileOffset >= file.dataOffset && tensor.fileOffset + tensor.byteCount <= file.fileSize,
-                        "\(tensor.name) lies outside the file", sourceLocation: sourceLocation)
+                #expect(
+                    tensor.fileOffset >= file.dataOffset && tensor.fileOffset + tensor.byteCount <= file.fileSize,
+                    "\(tensor.name) lies outside the file", sourceLocation: sourceLocation)
                 let data = file.data(of: tensor)
                 if let first = data.first, let last = data.last { _ = first &+ last }
             }
@@ -36,8 +37,9 @@ import TestSupport
             #expect(error.description.contains(path), "message does not name the file: \(error)", sourceLocation: sourceLocation)
             // Names read from a damaged file can be binary junk: the message must stay one short line.
             let detail = error.description.replacingOccurrences(of: path, with: "")
-            #expect(detail.count < 400 && !detail.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F },
-                    "unreadable message: \(detail.debugDescription.prefix(600))", sourceLocation: sourceLocation)
+            #expect(
+                detail.count < 400 && !detail.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F },
+                "unreadable message: \(detail.debugDescription.prefix(600))", sourceLocation: sourceLocation)
             return .refused(error)
         } catch {
             Issue.record("\(path): not an EngineError: \(error)", sourceLocation: sourceLocation)
@@ -47,8 +49,10 @@ import TestSupport
 
     /// Patches the fixture, opens it, and expects a refusal whose message contains every
     /// string in `mentions`.
-    static func expectRefusal(_ bytes: [UInt8], in scratch: ScratchDirectory, mentioning mentions: [String],
-                              totalSize: Int? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectRefusal(
+        _ bytes: [UInt8], in scratch: ScratchDirectory, mentioning mentions: [String],
+        totalSize: Int? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let path = try scratch.write(bytes, totalSize: totalSize)
         guard case let .refused(error)? = open(path, sourceLocation: sourceLocation) else {
             Issue.record("a corrupted file was accepted (expected a message mentioning \(mentions))", sourceLocation: sourceLocation)
@@ -135,9 +139,12 @@ import TestSupport
         let vocabulary = layout.key("tokenizer.ggml.tokens").start
         for trial in 0..<64 {
             var damaged = header
-            let region = trial % 4 == 0 ? 0..<vocabulary     // scalar keys before the vocabulary
-                : trial % 4 == 1 ? 0..<infoStart             // anywhere in the metadata
-                : infoStart..<layout.headerEnd               // tensor infos
+            let region =
+                trial % 4 == 0
+                ? 0..<vocabulary  // scalar keys before the vocabulary
+                : trial % 4 == 1
+                    ? 0..<infoStart  // anywhere in the metadata
+                    : infoStart..<layout.headerEnd  // tensor infos
             for _ in 0..<Int.random(in: 1...3, using: &rng) {
                 damaged[Int.random(in: region, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
             }

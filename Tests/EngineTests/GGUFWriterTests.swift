@@ -55,7 +55,9 @@ import Testing
             #expect(file.metadata[key] == value, "\(key)")
         }
         // Equatable compares -0.0 == 0.0; the bits must match too.
-        #expect(file.metadata["t.f32"].flatMap { if case let .float32(v) = $0 { return v.bitPattern } else { return nil } } == (-0.0 as Float).bitPattern)
+        #expect(
+            file.metadata["t.f32"].flatMap { if case let .float32(v) = $0 { return v.bitPattern } else { return nil } }
+                == (-0.0 as Float).bitPattern)
 
         #expect(file.tensors.map(\.name) == tensors.map(\.0))
         for (name, dims, values) in tensors {

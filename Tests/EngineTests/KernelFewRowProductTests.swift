@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Engine
 import TestSupport
+import Testing
+
+@testable import Engine
 
 /// The few-row (decoding) products: the fused Q4_1/Q8_0 dot products and the generic
 /// dequantise-a-tile path against dequantise-then-dot in float64, on real weights.
@@ -33,8 +34,9 @@ import TestSupport
         return (values, scale)
     }
 
-    @Test("fused Q4_1/Q8_0 dot products equal dequantise-then-dot on SmolLM2 rows",
-          arguments: ["blk.0.attn_q.weight", "blk.7.ffn_gate.weight", "blk.29.ffn_down.weight", "token_embd.weight"])
+    @Test(
+        "fused Q4_1/Q8_0 dot products equal dequantise-then-dot on SmolLM2 rows",
+        arguments: ["blk.0.attn_q.weight", "blk.7.ffn_gate.weight", "blk.29.ffn_down.weight", "token_embd.weight"])
     func fusedMatchesDequantised(name: String) throws {
         let file = Self.smolLM2
         let info = try #require(file.tensor(named: name))
@@ -52,11 +54,13 @@ import TestSupport
                 got.withUnsafeMutableBufferPointer { yp in
                     switch info.type {
                     case .q4_1:
-                        QuantizedDot.q4_1(base, rows: rows, columns: columns, x: xp.baseAddress!, m: m, lda: columns,
-                                          into: yp.baseAddress!, ldy: rows, accumulate: accumulate)
+                        QuantizedDot.q4_1(
+                            base, rows: rows, columns: columns, x: xp.baseAddress!, m: m, lda: columns,
+                            into: yp.baseAddress!, ldy: rows, accumulate: accumulate)
                     case .q8_0:
-                        QuantizedDot.q8_0(base, rows: rows, columns: columns, x: xp.baseAddress!, m: m, lda: columns,
-                                          into: yp.baseAddress!, ldy: rows, accumulate: accumulate)
+                        QuantizedDot.q8_0(
+                            base, rows: rows, columns: columns, x: xp.baseAddress!, m: m, lda: columns,
+                            into: yp.baseAddress!, ldy: rows, accumulate: accumulate)
                     default:
                         Issue.record("\(name) is \(info.type), which has no fused kernel")
                     }
@@ -69,8 +73,9 @@ import TestSupport
         }
     }
 
-    @Test("the generic tile path and the fused path agree with the whole-matrix product",
-          arguments: ["Q6_K", "Q5_1", "F16", "Q4_1", "Q8_0"])
+    @Test(
+        "the generic tile path and the fused path agree with the whole-matrix product",
+        arguments: ["Q6_K", "Q5_1", "F16", "Q4_1", "Q8_0"])
     func weightMatrixFewRows(variant: String) throws {
         let file = try GGUFFile(path: TestPaths.tinyGGUF(variant))
         let info = try #require(file.tensors.first { $0.name.hasSuffix("ffn_down.weight") })

@@ -1,7 +1,7 @@
-import Foundation
-import Testing
 import Engine
+import Foundation
 import TestSupport
+import Testing
 
 /// The forward pass against ../shared/reference/smollm2 (PyTorch float32 on the same GGUF).
 @Suite("SmolLM2 forward pass parity", .serialized)
@@ -74,7 +74,8 @@ struct LlamaParityTests {
                 let r0 = ((l + 1) * n + p) * 576
                 expectClose(recorder.values[.residual(l)]![p], Array(resid.floats[r0..<(r0 + 576)]), at: .residual(l), "p00@\(p)")
                 let h0 = (l * n + p) * 576
-                expectClose(recorder.values[.attentionHeads(l)]![p], Array(heads.floats[h0..<(h0 + 576)]), at: .attentionHeads(l), "p00@\(p)")
+                expectClose(
+                    recorder.values[.attentionHeads(l)]![p], Array(heads.floats[h0..<(h0 + 576)]), at: .attentionHeads(l), "p00@\(p)")
                 let a0 = (l * n + p) * 1536
                 expectClose(recorder.values[.mlpActivation(l)]![p], Array(act.floats[a0..<(a0 + 1536)]), at: .mlpActivation(l), "p00@\(p)")
             }
@@ -147,8 +148,10 @@ struct LlamaParityTests {
         let first = try m.forward([SequenceInput(tokens: Array(ids[split..<(split + 2)]), state: a, logits: .all)])[0].values
         let b = a.fork()
         // The parent goes on in the same call as a fork of it, with other tokens.
-        let rest = try m.forward([SequenceInput(tokens: [1, 2, 3], state: state, logits: .none),
-                                  SequenceInput(tokens: Array(ids[(split + 2)...]), state: b, logits: .all)])[1].values
+        let rest = try m.forward([
+            SequenceInput(tokens: [1, 2, 3], state: state, logits: .none),
+            SequenceInput(tokens: Array(ids[(split + 2)...]), state: b, logits: .all),
+        ])[1].values
         let full = try m.forward([SequenceInput(tokens: ids, logits: .indices(Array(split..<ids.count)))])[0].values
         #expect(maxAbsDifference(first + rest, full) < 1e-4)
         #expect(a.length == split + 2 && b.length == ids.count && state.length == split + 3)
@@ -203,8 +206,10 @@ struct SiteTolerance {
 }
 
 /// Every element within `SiteTolerance.of(site)`; a failure names the worst element.
-func expectClose(_ a: [Float], _ b: [Float], at site: HookSite, _ what: String,
-                 sourceLocation: SourceLocation = #_sourceLocation) {
+func expectClose(
+    _ a: [Float], _ b: [Float], at site: HookSite, _ what: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     guard a.count == b.count else {
         Issue.record("\(site) \(what): \(a.count) values, reference has \(b.count)", sourceLocation: sourceLocation)
         return
@@ -219,8 +224,9 @@ func expectClose(_ a: [Float], _ b: [Float], at site: HookSite, _ what: String,
     }
     if let worst {
         let i = worst.index
-        Issue.record("\(site) \(what): \(outside) of \(a.count) elements outside \(tolerance.atol) + \(tolerance.rtol)·|b|; worst [\(i)] = \(a[i]), reference \(b[i]) (|Δ| = \(abs(a[i] - b[i])))",
-                     sourceLocation: sourceLocation)
+        Issue.record(
+            "\(site) \(what): \(outside) of \(a.count) elements outside \(tolerance.atol) + \(tolerance.rtol)·|b|; worst [\(i)] = \(a[i]), reference \(b[i]) (|Δ| = \(abs(a[i] - b[i])))",
+            sourceLocation: sourceLocation)
     }
 }
 

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Engine
 import TestSupport
+import Testing
+
+@testable import Engine
 
 /// The last layer runs its projections only for rows whose logits are wanted unless an
 /// editor reads that layer; the requested logits and the KV states must not change.

@@ -1,7 +1,7 @@
-import Foundation
-import Testing
 import Engine
+import Foundation
 import TestSupport
+import Testing
 
 /// The whole forward pass of the tiny LLaMA in each of its 14 GGUF variants against the NumPy
 /// float32 logits of ../shared/reference/gguf/logits (every position of the 3 sequences of

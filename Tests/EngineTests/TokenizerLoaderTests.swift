@@ -1,6 +1,7 @@
-@testable import Engine
 import Foundation
 import Testing
+
+@testable import Engine
 @testable import Tokenizers
 
 /// Writes a GGUF file that holds only metadata, to load hand-made vocabularies.
@@ -15,19 +16,40 @@ struct MetadataGGUF {
         var out = Data("GGUF".utf8)
         func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
         func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
-        func str(_ s: String) { u64(UInt64(s.utf8.count)); out.append(contentsOf: Array(s.utf8)) }
+        func str(_ s: String) {
+            u64(UInt64(s.utf8.count))
+            out.append(contentsOf: Array(s.utf8))
+        }
         u32(3)
         u64(0)
         u64(UInt64(entries.count))
         for (key, value) in entries {
             str(key)
             switch value {
-            case let .string(s): u32(8); str(s)
-            case let .uint32(v): u32(4); u32(v)
-            case let .bool(b): u32(7); out.append(b ? 1 : 0)
-            case let .strings(a): u32(9); u32(8); u64(UInt64(a.count)); a.forEach(str)
-            case let .int32s(a): u32(9); u32(5); u64(UInt64(a.count)); a.forEach { u32(UInt32(bitPattern: $0)) }
-            case let .floats(a): u32(9); u32(6); u64(UInt64(a.count)); a.forEach { u32($0.bitPattern) }
+            case let .string(s):
+                u32(8)
+                str(s)
+            case let .uint32(v):
+                u32(4)
+                u32(v)
+            case let .bool(b):
+                u32(7)
+                out.append(b ? 1 : 0)
+            case let .strings(a):
+                u32(9)
+                u32(8)
+                u64(UInt64(a.count))
+                a.forEach(str)
+            case let .int32s(a):
+                u32(9)
+                u32(5)
+                u64(UInt64(a.count))
+                a.forEach { u32(UInt32(bitPattern: $0)) }
+            case let .floats(a):
+                u32(9)
+                u32(6)
+                u64(UInt64(a.count))
+                a.forEach { u32($0.bitPattern) }
             }
         }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tokenizer-\(UUID().uuidString).gguf").path
@@ -66,7 +88,7 @@ struct MetadataGGUF {
         let tokenizer = try Self.byteLevel(pre: "gpt2", extra: Self.mergeOrder.extra, merges: Self.mergeOrder.merges).load()
         #expect(!tokenizer.addsBOS)
         #expect(tokenizer.encode("abc") == [97, 256])
-        #expect(tokenizer.encode("ab") == [97, 98]) // "ab" is a merge without a token: its bytes
+        #expect(tokenizer.encode("ab") == [97, 98])  // "ab" is a merge without a token: its bytes
         #expect(tokenizer.decode([97, 256]) == "abc")
     }
 
@@ -80,8 +102,10 @@ struct MetadataGGUF {
     }
 
     @Test func addBOSKeyOverridesTheDefault() throws {
-        let tokenizer = try Self.byteLevel(pre: "llama-bpe", extra: [], merges: [],
-                                           more: [("tokenizer.ggml.add_bos_token", .bool(false))]).load()
+        let tokenizer = try Self.byteLevel(
+            pre: "llama-bpe", extra: [], merges: [],
+            more: [("tokenizer.ggml.add_bos_token", .bool(false))]
+        ).load()
         #expect(!tokenizer.addsBOS)
         #expect(tokenizer.encode("a") == [97])
     }
@@ -109,7 +133,10 @@ struct MetadataGGUF {
             _ = try noMerges.load()
             Issue.record("a gpt2 vocabulary without merges loaded")
         } catch let error as EngineError {
-            guard case let .missingMetadata(_, key) = error else { Issue.record("\(error)"); return }
+            guard case let .missingMetadata(_, key) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(key == "tokenizer.ggml.merges")
         }
     }
@@ -119,12 +146,13 @@ struct MetadataGGUF {
     /// <unk> <s> </s> a b ▁ ▁b ab <tool>(user-defined); "▁b" outscores "ab".
     static func sentencePiece(_ more: [(String, MetadataGGUF.Value)] = []) -> MetadataGGUF {
         let tokens = ["<unk>", "<s>", "</s>", "a", "b", "\u{2581}", "\u{2581}b", "ab", "<tool>"]
-        return MetadataGGUF(entries: [
-            ("tokenizer.ggml.model", .string("llama")),
-            ("tokenizer.ggml.tokens", .strings(tokens)),
-            ("tokenizer.ggml.scores", .floats([0, 0, 0, -5, -5, -5, -1, -2, 0])),
-            ("tokenizer.ggml.token_type", .int32s([2, 3, 3, 1, 1, 1, 1, 1, 4])),
-        ] + more)
+        return MetadataGGUF(
+            entries: [
+                ("tokenizer.ggml.model", .string("llama")),
+                ("tokenizer.ggml.tokens", .strings(tokens)),
+                ("tokenizer.ggml.scores", .floats([0, 0, 0, -5, -5, -5, -1, -2, 0])),
+                ("tokenizer.ggml.token_type", .int32s([2, 3, 3, 1, 1, 1, 1, 1, 4])),
+            ] + more)
     }
 
     @Test func sentencePieceDefaults() throws {
@@ -150,6 +178,8 @@ struct MetadataGGUF {
     @Test func userDefinedTokensAreAlwaysParsed() throws {
         let tokenizer = try Self.sentencePiece().load()
         #expect(tokenizer.encode("ab<tool>ab", addSpecialTokens: false, parseSpecial: false) == [5, 7, 8, 5, 7])
-        #expect(tokenizer.encode("ab<s>ab", addSpecialTokens: false, parseSpecial: false) != tokenizer.encode("ab<s>ab", addSpecialTokens: false, parseSpecial: true))
+        #expect(
+            tokenizer.encode("ab<s>ab", addSpecialTokens: false, parseSpecial: false)
+                != tokenizer.encode("ab<s>ab", addSpecialTokens: false, parseSpecial: true))
     }
 }

@@ -1,7 +1,7 @@
 import Engine
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import Tokenizers
 
 /// The tiny LLaMA's SentencePiece vocabulary against sentencepiece and llama-tokenize.
@@ -14,20 +14,23 @@ enum SentencePieceTokenizerReference {
 
     static let cases: [TokenizerCase] = {
         guard let root = try? TestPaths.json(TestPaths.reference + "/gguf/tokenizer_cases.json") as? [String: Any],
-              let cases = root["cases"] as? [[String: Any]] else { return [] }
+            let cases = root["cases"] as? [[String: Any]]
+        else { return [] }
         return cases.compactMap { c in
             guard let text = c["text"] as? String, let ids = TokenizerCase.int32s(c["ids"]) else { return nil }
             var fields: [String: [Int32]] = [:]
             for mode in modes { fields[mode] = TokenizerCase.int32s(c[mode]) }
-            return TokenizerCase(name: c["name"] as? String ?? "case", text: text, ids: ids, fields: fields,
-                                 decoded: c["decoded"] as? String, roundTrips: c["roundtrip_exact"] as? Bool ?? false)
+            return TokenizerCase(
+                name: c["name"] as? String ?? "case", text: text, ids: ids, fields: fields,
+                decoded: c["decoded"] as? String, roundTrips: c["roundtrip_exact"] as? Bool ?? false)
         }
     }()
 
     /// The three sequences of the logit references (BOS included).
     static let sequences: [TokenizerCase] = {
         guard let root = try? TestPaths.json(TestPaths.reference + "/gguf/manifest.json") as? [String: Any],
-              let sequences = root["sequences"] as? [[String: Any]] else { return [] }
+            let sequences = root["sequences"] as? [[String: Any]]
+        else { return [] }
         return sequences.enumerated().compactMap { index, s in
             guard let text = s["text"] as? String, let ids = TokenizerCase.int32s(s["ids"]) else { return nil }
             return TokenizerCase(name: "s\(index)", text: text, ids: ids, fields: [:], decoded: text, roundTrips: true)
@@ -52,8 +55,8 @@ enum SentencePieceTokenizerReference {
         #expect(tokenizer.addsBOS && !spm.addsEOS && spm.addsSpacePrefix)
         #expect(tokenizer.piece(13) == "<0x0A>" && spm.tokenType(13) == .byte)
         #expect(tokenizer.bytes(of: 13) == [0x0A])
-        #expect(tokenizer.bytes(of: 642) == [0x20]) // "▁"
-        #expect(tokenizer.bytes(of: 1).isEmpty)     // control tokens render as nothing
+        #expect(tokenizer.bytes(of: 642) == [0x20])  // "▁"
+        #expect(tokenizer.bytes(of: 1).isEmpty)  // control tokens render as nothing
     }
 
     /// sentencepiece's own ids: no BOS, special-token text taken literally.

@@ -1,7 +1,7 @@
 import Engine
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import Tokenizers
 
 /// A string and the ids a reference tokenizer gave it.
@@ -29,23 +29,28 @@ enum SmolLM2TokenizerReference {
 
     static let cases: [TokenizerCase] = {
         guard let root = try? TestPaths.json(TestPaths.reference + "/smollm2/tokenizer_cases.json") as? [String: Any],
-              let cases = root["cases"] as? [[String: Any]] else { return [] }
+            let cases = root["cases"] as? [[String: Any]]
+        else { return [] }
         return cases.enumerated().compactMap { index, c in
             guard let text = c["text"] as? String, let ids = TokenizerCase.int32s(c["ids"]) else { return nil }
-            return TokenizerCase(name: "case\(index)", text: text, ids: ids, fields: [:], decoded: nil,
-                                 roundTrips: c["decode_roundtrip"] as? Bool ?? false)
+            return TokenizerCase(
+                name: "case\(index)", text: text, ids: ids, fields: [:], decoded: nil,
+                roundTrips: c["decode_roundtrip"] as? Bool ?? false)
         }
     }()
 
     static let prompts: [TokenizerCase] = {
         guard let root = try? TestPaths.json(TestPaths.reference + "/smollm2/manifest.json") as? [String: Any],
-              let prompts = root["prompts"] as? [[String: Any]] else { return [] }
+            let prompts = root["prompts"] as? [[String: Any]]
+        else { return [] }
         return prompts.compactMap { p in
             guard let text = p["text"] as? String, let ids = TokenizerCase.int32s(p["ids"]),
-                  let withBOS = TokenizerCase.int32s(p["ids_with_bos"]) else { return nil }
-            return TokenizerCase(name: p["name"] as? String ?? "prompt", text: text, ids: ids,
-                                 fields: ["ids_with_bos": withBOS], decoded: nil,
-                                 roundTrips: p["decoded_roundtrip_equal"] as? Bool ?? false)
+                let withBOS = TokenizerCase.int32s(p["ids_with_bos"])
+            else { return nil }
+            return TokenizerCase(
+                name: p["name"] as? String ?? "prompt", text: text, ids: ids,
+                fields: ["ids_with_bos": withBOS], decoded: nil,
+                roundTrips: p["decoded_roundtrip_equal"] as? Bool ?? false)
         }
     }()
 }

@@ -18,8 +18,9 @@ enum Fixtures {
         let path = TestPaths.repositoryRoot + "/tasks/copa.yaml"
         var text = try String(contentsOfFile: path, encoding: .utf8)
         if let validation {
-            text = text.replacingOccurrences(of: "subset: {seed: 1234, start: 400, count: 100}",
-                                             with: "subset: {seed: 1234, start: 400, count: \(validation)}")
+            text = text.replacingOccurrences(
+                of: "subset: {seed: 1234, start: 400, count: 100}",
+                with: "subset: {seed: 1234, start: 400, count: \(validation)}")
         }
         let card = try TaskCard.parse(yaml: text, file: path)
         try card.checkPlaceholders(available: COPATask.fieldNames)
@@ -44,8 +45,9 @@ struct TinyQATask: BenchmarkTask {
         let text = try String(contentsOf: url, encoding: .utf8)
         return try text.split(separator: "\n").map { line in
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
-            return Document(id: object["id"] as! String, fields: ["question": object["question"] as! String],
-                            reference: .answers(object["answers"] as! [String]))
+            return Document(
+                id: object["id"] as! String, fields: ["question": object["question"] as! String],
+                reference: .answers(object["answers"] as! [String]))
         }
     }
 

@@ -3,8 +3,8 @@ import Experiment
 import Foundation
 import Harness
 import Interventions
-import Testing
 import TestSupport
+import Testing
 
 @Suite("generate_until runs", .serialized)
 struct GenerationRunTests {
@@ -13,9 +13,11 @@ struct GenerationRunTests {
     init() throws { scratch = try TestPaths.scratchDirectory("generation-run") }
 
     func evaluation(_ task: TinyQATask, output: String, batchSize: Int = 2, method: String = "baseline") -> Evaluation {
-        Evaluation(task: task, model: Fixtures.model, store: Fixtures.store(scratch, mirror: "file://" + scratch + "/mirror"),
-                   settings: EvaluationSettings(method: method, batchSize: batchSize, outputDirectory: scratch + "/" + output,
-                                                logSamples: true))
+        Evaluation(
+            task: task, model: Fixtures.model, store: Fixtures.store(scratch, mirror: "file://" + scratch + "/mirror"),
+            settings: EvaluationSettings(
+                method: method, batchSize: batchSize, outputDirectory: scratch + "/" + output,
+                logSamples: true))
     }
 
     func samples(_ evaluation: Evaluation) throws -> [Sample] {
@@ -60,7 +62,10 @@ struct GenerationRunTests {
         let right = try samples(whole).filter { sample in
             ExactMatchScorer(normalisation: .lmEval).normalise(sample.response.generatedText!)
                 == ExactMatchScorer(normalisation: .lmEval).normalise(sample.reference.acceptedAnswers[0])
-                || sample.reference.acceptedAnswers.contains { ExactMatchScorer(normalisation: .lmEval).normalise($0) == ExactMatchScorer(normalisation: .lmEval).normalise(sample.response.generatedText!) }
+                || sample.reference.acceptedAnswers.contains {
+                    ExactMatchScorer(normalisation: .lmEval).normalise($0)
+                        == ExactMatchScorer(normalisation: .lmEval).normalise(sample.response.generatedText!)
+                }
         }.count
         #expect(full.metrics["exact_match"]!.value == Double(right) / Double(TinyQATask.questions.count))
 
@@ -69,7 +74,9 @@ struct GenerationRunTests {
         #expect(try samples(evaluation(task, output: "resumed")) == samples(whole))
     }
 
-    @Test("an intervention edits generated tokens: with policy `generated` the first token is the baseline's, later ones change; resumes identically")
+    @Test(
+        "an intervention edits generated tokens: with policy `generated` the first token is the baseline's, later ones change; resumes identically"
+    )
     func interventionOnGeneratedTokens() throws {
         let task = try TinyQATask.make(scratch: scratch)
         let layers = Fixtures.model.loaded.network.shape.layerCount
@@ -107,7 +114,8 @@ struct GenerationRunTests {
         _ = try many.run()
         #expect(try samples(one).map(\.response) == samples(many).map(\.response))
 
-        let sampled = try TinyQATask.make(scratch: scratch, generation: #"{until: ["\n"], max_tokens: 10, temperature: 1.0, top_p: 0.95, seed: 7}"#)
+        let sampled = try TinyQATask.make(
+            scratch: scratch, generation: #"{until: ["\n"], max_tokens: 10, temperature: 1.0, top_p: 0.95, seed: 7}"#)
         let a = evaluation(sampled, output: "s1", batchSize: 1), b = evaluation(sampled, output: "s4", batchSize: 4)
         _ = try a.run()
         _ = try b.run()
@@ -140,7 +148,10 @@ struct GenerationRunTests {
         let run = evaluation(task, output: "max")
         _ = try run.run()
         for sample in try samples(run) {
-            guard case let .generation(generation) = sample.response else { Issue.record("not a generation"); continue }
+            guard case let .generation(generation) = sample.response else {
+                Issue.record("not a generation")
+                continue
+            }
             #expect(generation.tokenCount <= 3)
             #expect(generation.stoppedBy == .maxTokens || generation.stoppedBy == .endOfSequence)
         }

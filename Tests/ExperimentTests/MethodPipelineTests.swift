@@ -3,8 +3,8 @@ import Experiment
 import Foundation
 import Harness
 import Interventions
-import Testing
 import TestSupport
+import Testing
 
 /// A method that exists only in this test target: it adds strength × D of layer K's
 /// residual at the last prompt token only (CAA's vector with SADI's position). Registering
@@ -29,8 +29,9 @@ struct MethodPipelineTests {
     init() throws { scratch = try TestPaths.scratchDirectory("experiment") }
 
     func experiment(methods: MethodRegistry = .standard, validation: Int = 12) throws -> Experiment {
-        Experiment(task: try Fixtures.copa(validation: validation), model: Fixtures.model, store: Fixtures.store(scratch),
-                   methods: methods)
+        Experiment(
+            task: try Fixtures.copa(validation: validation), model: Fixtures.model, store: Fixtures.store(scratch),
+            methods: methods)
     }
 
     func settings(limit: Int = 12) -> EvaluationSettings {
@@ -70,8 +71,9 @@ struct MethodPipelineTests {
         #expect(Set(grid.map(\.score)).count > 1, "a grid whose cells all tie cannot show the choice: \(grid)")
         // The best score; ties to the smaller K, then the smaller strength.
         let best = grid.sorted { ($0.score, -$0.k, -$0.strength) > ($1.score, -$1.k, -$1.strength) }[0]
-        #expect(result.configuration["k"] == String(best.k) && result.configuration["strength"] == String(best.strength),
-                "chose K=\(result.configuration["k"] ?? "?") s=\(result.configuration["strength"] ?? "?") from \(grid)")
+        #expect(
+            result.configuration["k"] == String(best.k) && result.configuration["strength"] == String(best.strength),
+            "chose K=\(result.configuration["k"] ?? "?") s=\(result.configuration["strength"] ?? "?") from \(grid)")
         #expect(result.configuration["validation_score"] == String(best.score))
         #expect(grid.allSatisfy { $0.score <= best.score })
     }
@@ -92,7 +94,8 @@ struct MethodPipelineTests {
         #expect(paired.contains { $0.response != $0.baseline })
     }
 
-    @Test("every method: a configuration scored among several equals it scored alone", arguments: MethodRegistry.standard.methods.map(\.name))
+    @Test(
+        "every method: a configuration scored among several equals it scored alone", arguments: MethodRegistry.standard.methods.map(\.name))
     func sweepCellEqualsStandalone(method name: String) throws {
         let experiment = try experiment()
         let method = try #require(try experiment.methods.method(named: name))
@@ -113,7 +116,9 @@ struct MethodPipelineTests {
             for i in instances.indices {
                 let a = together[p][i].choiceResults, b = alone[i].choiceResults
                 #expect(a.map(\.greedyText) == b.map(\.greedyText))
-                for (x, y) in zip(a, b) { #expect(abs(x.logprob - y.logprob) < 1e-3, "\(name) configuration \(p) item \(i): \(x.logprob) vs \(y.logprob)") }
+                for (x, y) in zip(a, b) {
+                    #expect(abs(x.logprob - y.logprob) < 1e-3, "\(name) configuration \(p) item \(i): \(x.logprob) vs \(y.logprob)")
+                }
             }
         }
         // The configurations differ from each other, so a routing mix-up cannot go unseen.

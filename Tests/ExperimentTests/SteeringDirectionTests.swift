@@ -3,8 +3,8 @@ import Experiment
 import Foundation
 import Harness
 import Interventions
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Steering direction on the real model", .serialized)
 struct SteeringDirectionTests {
@@ -30,6 +30,8 @@ struct SteeringDirectionTests {
             }
         }
         margins = margins.map { $0 / Double(held.count) }
-        #expect(margins[0] > margins[1] && margins[1] > margins[2], "mean margin right − wrong: +4 \(margins[0]), none \(margins[1]), −4 \(margins[2])")
+        #expect(
+            margins[0] > margins[1] && margins[1] > margins[2],
+            "mean margin right − wrong: +4 \(margins[0]), none \(margins[1]), −4 \(margins[2])")
     }
 }

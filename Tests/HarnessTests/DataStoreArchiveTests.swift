@@ -1,14 +1,17 @@
 import Foundation
-import Testing
-@testable import Harness
 import TestSupport
+import Testing
+
+@testable import Harness
 
 /// Upstream COPA ships as COPA-resources.tgz; here a small .tgz with the real files plays
 /// upstream on a loopback server (no mirror), as it would for a first run without ../shared.
 @Suite("DataStore: files inside an upstream archive")
 struct DataStoreArchiveTests {
-    static let members = ["copa/copa-dev.xml": "COPA-resources/datasets/copa-dev.xml",
-                          "copa/copa.dtd": "COPA-resources/datasets/copa.dtd"]
+    static let members = [
+        "copa/copa-dev.xml": "COPA-resources/datasets/copa-dev.xml",
+        "copa/copa.dtd": "COPA-resources/datasets/copa.dtd",
+    ]
 
     /// Builds `<root>/downloads/COPA-resources.tgz` and returns its sha256.
     static func buildArchive(in root: URL) throws -> String {
@@ -32,8 +35,9 @@ struct DataStoreArchiveTests {
 
     static func file(_ path: String, server: LoopbackHTTPServer, archiveSHA: String, member: String? = nil) -> DataFile {
         let manifest = DataFixtures.file(path)
-        return DataFile(path: path, url: server.baseURL + "/downloads/COPA-resources.tgz", sha256: manifest.sha256,
-                        archive: ArchiveMember(member: member ?? members[path]!, sha256: archiveSHA))
+        return DataFile(
+            path: path, url: server.baseURL + "/downloads/COPA-resources.tgz", sha256: manifest.sha256,
+            archive: ArchiveMember(member: member ?? members[path]!, sha256: archiveSHA))
     }
 
     @Test("downloads the archive once, extracts and verifies each member; offline re-extracts from the cached archive")
@@ -72,7 +76,10 @@ struct DataStoreArchiveTests {
                 let file = Self.file("copa/copa-dev.xml", server: server, archiveSHA: wrongSHA)
                 let error = DataFixtures.dataError { _ = try DataFixtures.store(cache: cache, mirror: nil).fetch(file) }
                 #expect(error == .checksumMismatch(path: "COPA-resources.tgz", url: file.url, expected: wrongSHA, actual: archiveSHA))
-                #expect(DataFixtures.contents(of: cache).allSatisfy { !$0.hasSuffix(".tgz") && !$0.hasSuffix(".partial") && !$0.hasSuffix(".xml") })
+                #expect(
+                    DataFixtures.contents(of: cache).allSatisfy {
+                        !$0.hasSuffix(".tgz") && !$0.hasSuffix(".partial") && !$0.hasSuffix(".xml")
+                    })
             }
         }
     }
@@ -84,8 +91,9 @@ struct DataStoreArchiveTests {
             let archiveSHA = try Self.buildArchive(in: upstream)
             let cache = folder.appendingPathComponent("cache")
             try withServer(root: upstream.path) { server in
-                let file = Self.file("copa/copa-dev.xml", server: server, archiveSHA: archiveSHA,
-                                     member: "COPA-resources/datasets/nope.xml")
+                let file = Self.file(
+                    "copa/copa-dev.xml", server: server, archiveSHA: archiveSHA,
+                    member: "COPA-resources/datasets/nope.xml")
                 let error = DataFixtures.dataError { _ = try DataFixtures.store(cache: cache, mirror: nil).fetch(file) }
                 guard case let .extractionFailed(_, member, reason) = error else {
                     Issue.record("expected extractionFailed, got \(String(describing: error))")
@@ -102,10 +110,12 @@ struct DataStoreArchiveTests {
     @Test("with a mirror, the extracted file is fetched directly and the archive is never used")
     func mirrorSkipsArchive() throws {
         try withTemporaryDirectory { cache in
-            let file = DataFile(path: "copa/copa-dev.xml", url: "https://asgordon.github.io/downloads/COPA-resources.tgz",
-                                sha256: DataFixtures.file("copa/copa-dev.xml").sha256,
-                                archive: ArchiveMember(member: "COPA-resources/datasets/copa-dev.xml",
-                                                       sha256: "5145348834d2081ad90da0397d1db3d70fa044e506bd8ce224194d24b04cdbbe"))
+            let file = DataFile(
+                path: "copa/copa-dev.xml", url: "https://asgordon.github.io/downloads/COPA-resources.tgz",
+                sha256: DataFixtures.file("copa/copa-dev.xml").sha256,
+                archive: ArchiveMember(
+                    member: "COPA-resources/datasets/copa-dev.xml",
+                    sha256: "5145348834d2081ad90da0397d1db3d70fa044e506bd8ce224194d24b04cdbbe"))
             let url = try DataFixtures.store(cache: cache, mirror: DataFixtures.fileMirror).fetch(file)
             #expect(try SHA256.hex(ofFile: url.path) == file.sha256)
             #expect(!FileManager.default.fileExists(atPath: cache.path + "/archives"))

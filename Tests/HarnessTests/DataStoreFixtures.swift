@@ -1,6 +1,7 @@
 import Foundation
-@testable import Harness
 import TestSupport
+
+@testable import Harness
 
 /// The real dataset files, as MANIFEST.md describes them, and small helpers the data tests share.
 enum DataFixtures {
@@ -41,8 +42,9 @@ enum DataFixtures {
 
     /// Settings that keep fault tests fast: millisecond backoff and a one-second stall limit.
     static func store(cache: URL, mirror: String?, offline: Bool = false, retries: Int = 2) -> DataStore {
-        DataStore(cacheDirectory: cache, mirror: mirror, offline: offline, retries: retries,
-                  connectTimeout: 2, lowSpeedTime: 1, retryDelay: 0.01, progress: false)
+        DataStore(
+            cacheDirectory: cache, mirror: mirror, offline: offline, retries: retries,
+            connectTimeout: 2, lowSpeedTime: 1, retryDelay: 0.01, progress: false)
     }
 
     /// The DataError a call throws, or nil when it succeeds or throws something else.

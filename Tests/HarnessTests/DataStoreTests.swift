@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Harness
 import TestSupport
+import Testing
+
+@testable import Harness
 
 @Suite("DataStore: cache, mirrors, offline")
 struct DataStoreTests {
@@ -57,7 +58,8 @@ struct DataStoreTests {
             let error = DataFixtures.dataError { _ = try store.fetch(copaDev) }
             let expectedPath = cache.path + "/data/copa/copa-dev.xml"
             #expect(error == .notCached(path: "copa/copa-dev.xml", cachePath: expectedPath, problem: nil))
-            #expect(error?.description == "offline and copa/copa-dev.xml is not in the cache at \(expectedPath); run once without --offline.")
+            #expect(
+                error?.description == "offline and copa/copa-dev.xml is not in the cache at \(expectedPath); run once without --offline.")
             #expect(DataFixtures.contents(of: cache).isEmpty)
         }
     }

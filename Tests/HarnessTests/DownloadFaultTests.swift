@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Harness
 import TestSupport
+import Testing
+
+@testable import Harness
 
 /// Each test starts its own loopback server over ../shared/datasets and injects one fault.
 @Suite("Download faults over loopback HTTP")
@@ -126,7 +127,10 @@ struct DownloadFaultTests {
                 let url = server.baseURL + path
                 let actual = SHA256.hex(of: wrong)
                 #expect(error == .checksumMismatch(path: copaDev.path, url: url, expected: copaDev.sha256, actual: actual))
-                #expect(error?.description == "checksum mismatch for copa/copa-dev.xml from \(url): expected \(copaDev.sha256), got \(actual); the file was not cached.")
+                #expect(
+                    error?.description
+                        == "checksum mismatch for copa/copa-dev.xml from \(url): expected \(copaDev.sha256), got \(actual); the file was not cached."
+                )
                 #expect(server.requests.count == 1)
                 #expect(DataFixtures.contents(of: cache).allSatisfy { !$0.hasPrefix("data/copa/") })
 
@@ -214,8 +218,9 @@ struct DownloadFaultTests {
         try withTemporaryDirectory { cache in
             let blackHole = try LoopbackHTTPServer.Unresponsive()
             defer { blackHole.release() }
-            let store = DataStore(cacheDirectory: cache, mirror: "http://127.0.0.1:\(blackHole.port)", offline: false,
-                                  retries: 1, connectTimeout: 1, lowSpeedTime: 30, retryDelay: 0.01, progress: false)
+            let store = DataStore(
+                cacheDirectory: cache, mirror: "http://127.0.0.1:\(blackHole.port)", offline: false,
+                retries: 1, connectTimeout: 1, lowSpeedTime: 30, retryDelay: 0.01, progress: false)
             let error = DataFixtures.dataError { _ = try store.fetch(copaDev) }
             guard case let .timedOut(url, attempts, reason) = error else {
                 Issue.record("expected timedOut, got \(String(describing: error))")

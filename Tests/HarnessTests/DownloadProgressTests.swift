@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Harness
 
 @Suite("Download progress bar")
@@ -17,9 +18,9 @@ struct DownloadProgressTests {
         final class Sink: @unchecked Sendable { var writes: [String] = [] }
         final class Clock: @unchecked Sendable { var seconds = 0.0 }
         let sink = Sink(), clock = Clock()
-        let bar = ProgressBar(label: "f", clock: { Date(timeIntervalSinceReferenceDate: clock.seconds) }) {
-            sink.writes.append($0)
-        }
+        let bar = ProgressBar(
+            label: "f", clock: { Date(timeIntervalSinceReferenceDate: clock.seconds) },
+            write: { sink.writes.append($0) })
         // (time, bytes): drawn at 0 (the first), 0.12 and 0.25 (0.12 and 0.13 s after the last
         // drawing); skipped at 0.05, 0.2 and 0.3 (0.05, 0.08 and 0.05 s after it).
         for (time, received) in [(0.0, 0), (0.05, 150_000), (0.12, 360_000), (0.2, 600_000), (0.25, 720_000), (0.3, 900_000)] {
@@ -28,12 +29,13 @@ struct DownloadProgressTests {
         }
         clock.seconds = 1.5
         bar.finish(received: 3_000_000)
-        #expect(sink.writes == [
-            "\rf  [------------------------] 0%  0.0/3.0 MB  0.0 MB/s\u{1B}[K",
-            "\rf  [##----------------------] 12%  0.4/3.0 MB  3.0 MB/s\u{1B}[K",
-            "\rf  [#####-------------------] 24%  0.7/3.0 MB  2.9 MB/s\u{1B}[K",
-            "\rf  [########################] 100%  3.0/3.0 MB  2.0 MB/s\u{1B}[K\n",
-        ])
+        #expect(
+            sink.writes == [
+                "\rf  [------------------------] 0%  0.0/3.0 MB  0.0 MB/s\u{1B}[K",
+                "\rf  [##----------------------] 12%  0.4/3.0 MB  3.0 MB/s\u{1B}[K",
+                "\rf  [#####-------------------] 24%  0.7/3.0 MB  2.9 MB/s\u{1B}[K",
+                "\rf  [########################] 100%  3.0/3.0 MB  2.0 MB/s\u{1B}[K\n",
+            ])
     }
 
     @Test("a forced bar during a real download draws the file's progress in place and ends on its own line")
@@ -46,8 +48,9 @@ struct DownloadProgressTests {
         }
         let sink = Sink()
         try withTemporaryDirectory { cache in
-            var store = DataStore(cacheDirectory: cache, mirror: DataFixtures.fileMirror, offline: false,
-                                  progress: true, forceProgressBar: true)
+            var store = DataStore(
+                cacheDirectory: cache, mirror: DataFixtures.fileMirror, offline: false,
+                progress: true, forceProgressBar: true)
             // What the bar would have written to stderr goes to the sink instead.
             store.progressOutput = { sink.append($0) }
             let file = DataFixtures.file("boolq/dev.jsonl")
@@ -58,8 +61,9 @@ struct DownloadProgressTests {
             let megabytes = String(format: "%.1f", Double(size) / 1_000_000)
             let writes = sink.writes
             #expect(!writes.isEmpty)
-            #expect(writes.allSatisfy { $0.hasPrefix("\rboolq/dev.jsonl  ") && $0.contains("\u{1B}[K") },
-                    "every write redraws the bar's line: \(writes)")
+            #expect(
+                writes.allSatisfy { $0.hasPrefix("\rboolq/dev.jsonl  ") && $0.contains("\u{1B}[K") },
+                "every write redraws the bar's line: \(writes)")
             #expect(writes.dropLast().allSatisfy { !$0.contains("\n") }, "only the last write ends the line")
             let last = try #require(writes.last)
             #expect(last.hasPrefix("\rboolq/dev.jsonl  [########################] 100%  \(megabytes)/\(megabytes) MB  "), "\(last)")

@@ -1,7 +1,7 @@
 import Foundation
 import Harness
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Model digest cache")
 struct FileDigestCacheTests {

@@ -1,14 +1,22 @@
 import Foundation
+import Harness
+import Testing
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import Harness
-import Testing
 
 /// Collects what the tests check from the SVG: every cell group's attributes and the fill of
 /// its rectangle, and the text of every element by class.
 private final class SVGSummary: NSObject, XMLParserDelegate {
-    struct Cell { var row: Int; var column: Int; var value: Double?; var fill: String = ""; var text = ""; var ink = "" }
+    struct Cell {
+        var row: Int
+        var column: Int
+        var value: Double?
+        var fill: String = ""
+        var text = ""
+        var ink = ""
+    }
     var root = ""
     var cells: [Cell] = []
     var texts: [String: [String]] = [:]
@@ -16,12 +24,16 @@ private final class SVGSummary: NSObject, XMLParserDelegate {
     private var currentClass: String? = nil
     private var buffer = ""
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         if root.isEmpty { root = name }
         if name == "g", attributes["class"] == "cell" {
-            cells.append(Cell(row: Int(attributes["data-row"]!)!, column: Int(attributes["data-column"]!)!,
-                              value: attributes["data-value"].flatMap(Double.init)))
+            cells.append(
+                Cell(
+                    row: Int(attributes["data-row"]!)!, column: Int(attributes["data-column"]!)!,
+                    value: attributes["data-value"].flatMap(Double.init)))
             inCell = true
         } else if name == "rect", inCell {
             cells[cells.count - 1].fill = attributes["fill"] ?? ""
@@ -96,8 +108,9 @@ private func brightness(_ hex: String) -> Double {
     }
 
     @Test func escapesMarkupInLabels() throws {
-        let grid = try GridTable(title: "A <b> & \"c\"", rowName: "K", columnName: "δ", rowLabels: ["<1>"],
-                                 columnLabels: ["a&b"], values: [[0.5]])
+        let grid = try GridTable(
+            title: "A <b> & \"c\"", rowName: "K", columnName: "δ", rowLabels: ["<1>"],
+            columnLabels: ["a&b"], values: [[0.5]])
         let summary = try parse(Heatmap.svg(grid))
         #expect(summary.texts["title"] == ["A <b> & \"c\""])
         #expect(summary.texts["row-label"] == ["<1>"] && summary.texts["column-label"] == ["a&b"])
@@ -105,8 +118,9 @@ private func brightness(_ hex: String) -> Double {
     }
 
     @Test func allMissingStillParses() throws {
-        let grid = try GridTable(title: "empty", rowName: "K", columnName: "δ", rowLabels: ["1", "2"],
-                                 columnLabels: ["1"], values: [[nil], [nil]])
+        let grid = try GridTable(
+            title: "empty", rowName: "K", columnName: "δ", rowLabels: ["1", "2"],
+            columnLabels: ["1"], values: [[nil], [nil]])
         let summary = try parse(Heatmap.svg(grid))
         #expect(summary.cells.count == 2 && summary.cells.allSatisfy { $0.fill == "#eeeeee" })
     }
@@ -122,11 +136,12 @@ private func brightness(_ hex: String) -> Double {
         try Heatmap.write(sweepGrid, to: path)
         let summary = try parse(String(contentsOfFile: path, encoding: .utf8))
         let cells = Dictionary(uniqueKeysWithValues: summary.cells.map { ("\($0.row),\($0.column)", "\($0.text) \($0.fill) \($0.ink)") })
-        #expect(cells == [
-            "0,0": "61.0 #97aac4 #000000", "0,1": "62.0 #788fb0 #000000", "0,2": "— #eeeeee #000000",
-            "1,0": "63.0 #58749c #ffffff", "1,1": "65.5 #08306b #ffffff", "1,2": "60.0 #b7c5d8 #000000",
-            "2,0": "59.0 #d7e0eb #000000", "2,1": "65.5 #08306b #ffffff", "2,2": "58.0 #f7fbff #000000",
-        ])
+        #expect(
+            cells == [
+                "0,0": "61.0 #97aac4 #000000", "0,1": "62.0 #788fb0 #000000", "0,2": "— #eeeeee #000000",
+                "1,0": "63.0 #58749c #ffffff", "1,1": "65.5 #08306b #ffffff", "1,2": "60.0 #b7c5d8 #000000",
+                "2,0": "59.0 #d7e0eb #000000", "2,1": "65.5 #08306b #ffffff", "2,2": "58.0 #f7fbff #000000",
+            ])
         #expect(summary.texts["title"] == ["COPA · SADI-HEAD"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["grid.svg"], "nothing else left behind")
     }

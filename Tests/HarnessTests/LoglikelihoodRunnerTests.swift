@@ -1,8 +1,8 @@
 import Engine
 import Foundation
 import Harness
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Loglikelihood requests and runner", .serialized)
 struct LoglikelihoodRunnerTests {
@@ -29,9 +29,13 @@ struct LoglikelihoodRunnerTests {
 
     @Test("log-likelihoods equal the engine's single-sequence scoring whatever the batch size")
     func batchInvariance() throws {
-        let contexts = ["My body cast a shadow over the grass because", "The woman tolerated her friend's difficult behavior because",
-                        "The physician misdiagnosed the patient. As a result,", "Question:\nWhat is 2+2?\nAnswer:"]
-        let continuations = [" the sun was rising.", " the grass was cut.", " she knew her friend was going through a hard time.", " 4", " 5 apples"]
+        let contexts = [
+            "My body cast a shadow over the grass because", "The woman tolerated her friend's difficult behavior because",
+            "The physician misdiagnosed the patient. As a result,", "Question:\nWhat is 2+2?\nAnswer:",
+        ]
+        let continuations = [
+            " the sun was rising.", " the grass was cut.", " she knew her friend was going through a hard time.", " 4", " 5 apples",
+        ]
         var requests: [LoglikelihoodRequest] = []
         for c in contexts { for k in continuations { requests.append(.init(context: c, continuation: k)) } }
 

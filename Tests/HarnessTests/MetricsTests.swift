@@ -13,8 +13,9 @@ struct MetricsTests {
     }
 
     func generated(_ text: String, answers: [String]) -> Sample {
-        Sample(docID: "g", request: .generateUntil(context: "Q:", generation: GenerationSettings(until: ["\n"], maxTokens: 8)),
-               reference: .answers(answers), response: .generation(Generation(text: text, tokenCount: 2, stoppedBy: .stopString)))
+        Sample(
+            docID: "g", request: .generateUntil(context: "Q:", generation: GenerationSettings(until: ["\n"], maxTokens: 8)),
+            reference: .answers(answers), response: .generation(Generation(text: text, tokenCount: 2, stoppedBy: .stopString)))
     }
 
     @Test("acc takes the highest sum, acc_norm divides by characters, acc_bytes by UTF-8 bytes")

@@ -6,22 +6,28 @@ import Testing
 struct RunJournalTests {
     func samples(_ ids: ClosedRange<Int>) -> [Sample] {
         ids.map { i in
-            let request = Request.loglikelihood(choices: [Choice(context: "c", continuation: " a", text: "a"),
-                                                          Choice(context: "c", continuation: " b", text: "b")])
-            let results = [ChoiceResult(logprob: -Double(i) / 3, isGreedy: true, tokenCount: 1, greedyText: " a"),
-                           ChoiceResult(logprob: -0.5, isGreedy: false, tokenCount: 2, greedyText: " é\n")]
-            return Sample(docID: "\(i)", request: request, reference: .choice(index: i % 2), response: .choices(results),
-                          baseline: i % 3 == 0 ? .choices(results.reversed()) : nil)
+            let request = Request.loglikelihood(choices: [
+                Choice(context: "c", continuation: " a", text: "a"),
+                Choice(context: "c", continuation: " b", text: "b"),
+            ])
+            let results = [
+                ChoiceResult(logprob: -Double(i) / 3, isGreedy: true, tokenCount: 1, greedyText: " a"),
+                ChoiceResult(logprob: -0.5, isGreedy: false, tokenCount: 2, greedyText: " é\n"),
+            ]
+            return Sample(
+                docID: "\(i)", request: request, reference: .choice(index: i % 2), response: .choices(results),
+                baseline: i % 3 == 0 ? .choices(results.reversed()) : nil)
         }
     }
 
     func generations(_ ids: ClosedRange<Int>) -> [Sample] {
         ids.map { i in
             let settings = GenerationSettings(until: ["\n"], maxTokens: 8, sampling: .init(temperature: 0.7, seed: UInt64(i)))
-            return Sample(docID: "g\(i)", request: .generateUntil(context: "Q\(i):", generation: settings),
-                          reference: i % 2 == 0 ? .answers(["x", "y"]) : .answerSets(correct: ["a"], incorrect: ["b"]),
-                          response: .generation(Generation(text: "x\(i)", tokenCount: 3, stoppedBy: .stopString)),
-                          baseline: .generation(Generation(text: "", tokenCount: 0, stoppedBy: .endOfSequence)))
+            return Sample(
+                docID: "g\(i)", request: .generateUntil(context: "Q\(i):", generation: settings),
+                reference: i % 2 == 0 ? .answers(["x", "y"]) : .answerSets(correct: ["a"], incorrect: ["b"]),
+                response: .generation(Generation(text: "x\(i)", tokenCount: 3, stoppedBy: .stopString)),
+                baseline: .generation(Generation(text: "", tokenCount: 0, stoppedBy: .endOfSequence)))
         }
     }
 

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Harness
 import TestSupport
+import Testing
+
+@testable import Harness
 
 @Suite("SHA256 through OpenSSL EVP")
 struct SHA256Tests {
@@ -9,8 +10,9 @@ struct SHA256Tests {
     func vectors() {
         #expect(SHA256.hex(of: [UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hex(of: Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256.hex(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
-            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(
+            SHA256.hex(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 
     @Test("streaming in uneven pieces equals hashing at once")
@@ -57,9 +59,11 @@ struct SHA256Tests {
         let cpu = cpuSeconds() - cpuStart
         let seconds = Date().timeIntervalSince(start)
         let megabytes = Double(try FileManager.default.attributesOfItem(atPath: TestPaths.smolLM2)[.size] as? Int ?? 0) / 1e6
-        print(String(format: "sha256 of %@: %.1f MB in %.3f s wall (%.0f MB/s), %.3f s CPU (%.0f MB/s)",
-                     (TestPaths.smolLM2 as NSString).lastPathComponent, megabytes, seconds, megabytes / seconds,
-                     cpu, megabytes / cpu))
+        print(
+            String(
+                format: "sha256 of %@: %.1f MB in %.3f s wall (%.0f MB/s), %.3f s CPU (%.0f MB/s)",
+                (TestPaths.smolLM2 as NSString).lastPathComponent, megabytes, seconds, megabytes / seconds,
+                cpu, megabytes / cpu))
         let makefile = try String(contentsOfFile: TestPaths.repositoryRoot + "/Makefile", encoding: .utf8)
         let expected = makefile.split(separator: "\n").first { $0.hasPrefix("MODEL_SHA256") }?
             .split(separator: "=").last?.trimmingCharacters(in: .whitespaces)

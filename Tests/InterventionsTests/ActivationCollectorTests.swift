@@ -1,8 +1,9 @@
 import Engine
 import Harness
-@testable import Interventions
-import Testing
 import TestSupport
+import Testing
+
+@testable import Interventions
 
 /// The collector runs each pair's prompt once and both answers from forks of its state;
 /// what it reads must be what one pass over prompt + answer shows at the read position.
@@ -10,7 +11,9 @@ import TestSupport
 struct ActivationCollectorTests {
     static let model = try! ModelLoader.load(path: TestPaths.smolLM2)
     static let pairs = [
-        ContrastivePair(context: "The man turned on the faucet. As a result,", positive: " water flowed from the spout.", negative: " the toilet filled with water."),
+        ContrastivePair(
+            context: "The man turned on the faucet. As a result,", positive: " water flowed from the spout.",
+            negative: " the toilet filled with water."),
         ContrastivePair(context: "Question:\nWhich is right?\nAnswer:\n", positive: "A", negative: "B"),
         ContrastivePair(context: "I", positive: " ran", negative: " ran away"),
     ]
@@ -38,7 +41,8 @@ struct ActivationCollectorTests {
         let result = try collector.collect(Self.pairs, kinds: kinds, at: position)
         for (p, pair) in Self.pairs.enumerated() {
             for (answer, side) in [(pair.positive, result.positive), (pair.negative, result.negative)] {
-                let e = try LoglikelihoodRequest(context: pair.context, continuation: answer, wholeWordSplit: pair.splitTrailingWhitespace).encode(with: Self.model.tokenizer)
+                let e = try LoglikelihoodRequest(context: pair.context, continuation: answer, wholeWordSplit: pair.splitTrailingWhitespace)
+                    .encode(with: Self.model.tokenizer)
                 let tokens = e.context + e.continuation
                 let range = position.range(in: (tokens, e.context.count))
                 for kind in kinds {

@@ -1,9 +1,10 @@
 import Engine
 import Foundation
 import Harness
-@testable import Interventions
-import Testing
 import TestSupport
+import Testing
+
+@testable import Interventions
 
 @Suite("Applying interventions", .serialized)
 struct ApplicationTests {
@@ -11,7 +12,10 @@ struct ApplicationTests {
     static var layers: Int { model.network.shape.layerCount }
 
     let requests = [
-        LoglikelihoodRequest(context: "Question:\nThe man turned on the faucet. Based on the previous passage, choose the most reasonable effect.\nA:The toilet filled with water.\nB:Water flowed from the spout.\n\nAnswer:\n", continuation: " B", wholeWordSplit: false),
+        LoglikelihoodRequest(
+            context:
+                "Question:\nThe man turned on the faucet. Based on the previous passage, choose the most reasonable effect.\nA:The toilet filled with water.\nB:Water flowed from the spout.\n\nAnswer:\n",
+            continuation: " B", wholeWordSplit: false),
         LoglikelihoodRequest(context: "My body cast a shadow over the grass because", continuation: " the sun was rising."),
         LoglikelihoodRequest(context: "My body cast a shadow over the grass because", continuation: " the grass was cut."),
     ]
@@ -35,7 +39,9 @@ struct ApplicationTests {
         #expect(zip(a, base).contains { abs($0 - $1) > 1e-3 }, "the edit must change something")
     }
 
-    @Test("two-pass: every layer's heads at the last prompt token are the clean ones, the selected ones scaled from clean; live lets later layers move")
+    @Test(
+        "two-pass: every layer's heads at the last prompt token are the clean ones, the selected ones scaled from clean; live lets later layers move"
+    )
     func twoPassResetsLaterLayers() throws {
         let edits = [headEdit(layer: 10, heads: [0, 1, 2], delta: 9)]
         let livePlan = InterventionPlan(edits: edits, positions: .promptLast, application: .live, layerCount: Self.layers)
@@ -55,8 +61,9 @@ struct ApplicationTests {
             let state = network.makeState()
             _ = try network.forward([SequenceInput(tokens: Array(tokens.dropLast()), state: state, logits: .none)])
             let recorder = ActivationRecorder(sites: sites)
-            _ = try network.forward([SequenceInput(tokens: [tokens[last]], state: state, logits: .last)],
-                                    editor: EditThenRecord(editor: editor, recorder: recorder))
+            _ = try network.forward(
+                [SequenceInput(tokens: [tokens[last]], state: state, logits: .last)],
+                editor: EditThenRecord(editor: editor, recorder: recorder))
             return recorder.values.mapValues { $0[0] }
         }
         let twoPass = try lastTokenHeads(try #require(twoPassPlan.secondPassEditor(clean: [cleanValues])))
@@ -78,8 +85,9 @@ struct ApplicationTests {
     func zeroDelta() throws {
         let base = try scores(nil)
         for policy in PositionsPolicy.allCases {
-            let plan = InterventionPlan(edits: [headEdit(layer: 3, heads: [1], delta: 0)], positions: policy, application: .live,
-                                        layerCount: Self.layers)
+            let plan = InterventionPlan(
+                edits: [headEdit(layer: 3, heads: [1], delta: 0)], positions: policy, application: .live,
+                layerCount: Self.layers)
             let edited = try scores(plan)
             for i in base.indices { #expect(abs(edited[i] - base[i]) < 1e-5) }
         }
@@ -101,9 +109,13 @@ struct ApplicationTests {
         let edits: [HookSite: [SiteEdit]] = [.mlpGate(0): [SiteEdit(site: .mlpGate(0), indices: [1, 3], operation: .scale(0.5))]]
         let editor = LiveEditor(edits: edits, policy: .promptLast, spans: [SequenceSpan(promptLength: 2, firstPosition: 0)])
         data.withUnsafeMutableBufferPointer { buffer in
-            editor.visit(ActivationView(site: .mlpGate(0), data: buffer.baseAddress!, width: 4, stride: 4,
-                                        rows: [RowPosition(sequence: 0, position: 0, index: 0, count: 2),
-                                               RowPosition(sequence: 0, position: 1, index: 1, count: 2)], heads: 1))
+            editor.visit(
+                ActivationView(
+                    site: .mlpGate(0), data: buffer.baseAddress!, width: 4, stride: 4,
+                    rows: [
+                        RowPosition(sequence: 0, position: 0, index: 0, count: 2),
+                        RowPosition(sequence: 0, position: 1, index: 1, count: 2),
+                    ], heads: 1))
         }
         // Row 0 is not the last prompt token; row 1 is: elements 1 and 3 become 20 + 0.5·20, 40 + 0.5·40.
         #expect(data == [1, 2, 3, 4, 10, 30, 30, 60])

@@ -1,8 +1,9 @@
 import Engine
 import Foundation
 import Harness
-@testable import Interventions
 import Testing
+
+@testable import Interventions
 
 @Suite struct ArtifactTests {
     static let sha = String(repeating: "ab", count: 32)
@@ -18,9 +19,10 @@ import Testing
         var options = FittingOptions()
         options.layers = 0...1
         options.seed = 7
-        return try SyntheticHeads.fit(options: options).artifact(k: 2, strength: 5,
-                                                                 model: .init(file: "tiny.gguf", sha256: Self.sha, shape: shape()),
-                                                                 task: "copa", scoring: .official, notes: ["chosen_by": "flags"])
+        return try SyntheticHeads.fit(options: options).artifact(
+            k: 2, strength: 5,
+            model: .init(file: "tiny.gguf", sha256: Self.sha, shape: shape()),
+            task: "copa", scoring: .official, notes: ["chosen_by": "flags"])
     }
 
     func write(_ text: String, _ name: String) throws -> String {
@@ -61,8 +63,10 @@ import Testing
         // The file names its layout and the fields a reader looks for.
         let json = try #require(try JSONSerialization.jsonObject(with: first) as? [String: Any])
         #expect(json["format"] as? String == InterventionArtifact.currentFormat)
-        for key in ["method", "model", "task", "protocol", "site", "k", "strength", "positions", "application", "fitting",
-                    "pairs", "units", "edits"] {
+        for key in [
+            "method", "model", "task", "protocol", "site", "k", "strength", "positions", "application", "fitting",
+            "pairs", "units", "edits",
+        ] {
             #expect(json[key] != nil, "missing \(key)")
         }
     }
@@ -70,20 +74,25 @@ import Testing
     @Test func sadiArtifactRecordsDeltaAndDValues() throws {
         let shape = try self.shape()
         let positive: [[Float]] = [[1, 1, 5, 5, 0, 0, 0, 0]], negative: [[Float]] = [[0, 0, 1, 1, 0, 0, 0, 0]]
-        let collected = ActivationCollector.Result(layers: 2, widths: ["attention-heads": 4],
-                                                   positive: ["attention-heads": positive], negative: ["attention-heads": negative])
-        let fitted = FittedMeanDifference(method: SADIHeadMethod(),
-                                          fit: try MeanDifferenceFit(siteKind: "attention-heads", options: FittingOptions(),
-                                                                     shape: shape, collected: collected))
-        let artifact = try fitted.artifact(k: 1, strength: 3, model: .init(file: "tiny.gguf", sha256: Self.sha, shape: shape),
-                                           task: "copa", scoring: .harness, notes: [:])
+        let collected = ActivationCollector.Result(
+            layers: 2, widths: ["attention-heads": 4],
+            positive: ["attention-heads": positive], negative: ["attention-heads": negative])
+        let fitted = FittedMeanDifference(
+            method: SADIHeadMethod(),
+            fit: try MeanDifferenceFit(
+                siteKind: "attention-heads", options: FittingOptions(),
+                shape: shape, collected: collected))
+        let artifact = try fitted.artifact(
+            k: 1, strength: 3, model: .init(file: "tiny.gguf", sha256: Self.sha, shape: shape),
+            task: "copa", scoring: .harness, notes: [:])
         #expect(artifact.delta == 2 && artifact.positions == .promptLast)
         #expect(artifact.units == [.init(layer: 0, index: 1, score: 4, differences: [4, 4])])
         #expect(artifact.plan == (try fitted.plan(k: 1, strength: 3)))
         let path = temporaryPath("sadi.json")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try artifact.save(to: path)
-        #expect(try InterventionArtifact.load(path: path, expectedModelSHA256: Self.sha.uppercased(), modelFile: "x", shape: shape) == artifact)
+        #expect(
+            try InterventionArtifact.load(path: path, expectedModelSHA256: Self.sha.uppercased(), modelFile: "x", shape: shape) == artifact)
     }
 
     @Test func unreadableFile() throws {
@@ -105,8 +114,10 @@ import Testing
         #expect(try loadError(empty) == .notJSON(path: empty, detail: "it is empty"))
         #expect(try loadError(other) == .wrongFormat(path: other, found: "sadi-eval-intervention/0"))
         #expect(try loadError(none) == .wrongFormat(path: none, found: nil))
-        #expect(ArtifactError.wrongFormat(path: "f", found: "x/0").description
-            == "intervention file f has format 'x/0', but this build reads 'sadi-eval-intervention/1'; refit it with --save-intervention.")
+        #expect(
+            ArtifactError.wrongFormat(path: "f", found: "x/0").description
+                == "intervention file f has format 'x/0', but this build reads 'sadi-eval-intervention/1'; refit it with --save-intervention."
+        )
     }
 
     @Test func damagedFieldsNameTheField() throws {
@@ -126,30 +137,43 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         try itiArtifact().save(to: path)
         let error = try #require(try loadError(path, sha: Self.otherSHA))
-        #expect(error == .modelMismatch(path: path, fittedFile: "tiny.gguf", fittedSHA256: Self.sha,
-                                        loadedFile: "loaded.gguf", loadedSHA256: Self.otherSHA))
-        #expect(error.description == "intervention \(path) was fitted on model tiny.gguf (sha256 abababababab…) but the loaded "
-            + "model is loaded.gguf (sha256 cdcdcdcdcdcd…); refit it with --save-intervention on this model.")
+        #expect(
+            error
+                == .modelMismatch(
+                    path: path, fittedFile: "tiny.gguf", fittedSHA256: Self.sha,
+                    loadedFile: "loaded.gguf", loadedSHA256: Self.otherSHA))
+        #expect(
+            error.description == "intervention \(path) was fitted on model tiny.gguf (sha256 abababababab…) but the loaded "
+                + "model is loaded.gguf (sha256 cdcdcdcdcdcd…); refit it with --save-intervention on this model.")
     }
 
     @Test func editsOutsideTheModelAreRefused() throws {
         let shape = try self.shape()
         let model = InterventionArtifact.Model(file: "tiny.gguf", sha256: Self.sha, shape: shape)
         func artifact(_ edit: SiteEdit) -> InterventionArtifact {
-            InterventionArtifact(method: "sadi-head", model: model, task: "copa", scoring: .harness, siteKind: "attention-heads",
-                                 k: 1, strength: 2, delta: 1,
-                                 plan: InterventionPlan(edits: [edit], positions: .promptLast, application: .live, layerCount: 2),
-                                 fitting: FittingOptions(), pairCount: 1, scoreMeaning: "D", units: [])
+            InterventionArtifact(
+                method: "sadi-head", model: model, task: "copa", scoring: .harness, siteKind: "attention-heads",
+                k: 1, strength: 2, delta: 1,
+                plan: InterventionPlan(edits: [edit], positions: .promptLast, application: .live, layerCount: 2),
+                fitting: FittingOptions(), pairCount: 1, scoreMeaning: "D", units: [])
         }
         let cases: [(SiteEdit, String)] = [
-            (SiteEdit(site: .attentionHeads(2), indices: [0], operation: .scale(1)),
-             "edit 1 (attention-heads(2)) is in layer 2 but the model has layers 0-1"),
-            (SiteEdit(site: .attentionHeads(1), indices: [3, 4], operation: .scale(1)),
-             "edit 1 (attention-heads(1)) edits element 4 but the site has 4 values per token"),
-            (SiteEdit(site: .mlpGate(0), indices: [8], operation: .scale(1)),
-             "edit 1 (mlp-gate(0)) edits element 8 but the site has 8 values per token"),
-            (SiteEdit(site: .residual(0), indices: [0, 1], operation: .add([1])),
-             "edit 1 (residual(0)) adds 1 values to 2 elements"),
+            (
+                SiteEdit(site: .attentionHeads(2), indices: [0], operation: .scale(1)),
+                "edit 1 (attention-heads(2)) is in layer 2 but the model has layers 0-1"
+            ),
+            (
+                SiteEdit(site: .attentionHeads(1), indices: [3, 4], operation: .scale(1)),
+                "edit 1 (attention-heads(1)) edits element 4 but the site has 4 values per token"
+            ),
+            (
+                SiteEdit(site: .mlpGate(0), indices: [8], operation: .scale(1)),
+                "edit 1 (mlp-gate(0)) edits element 8 but the site has 8 values per token"
+            ),
+            (
+                SiteEdit(site: .residual(0), indices: [0, 1], operation: .add([1])),
+                "edit 1 (residual(0)) adds 1 values to 2 elements"
+            ),
         ]
         let path = temporaryPath("outside.json")
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -160,18 +184,22 @@ import Testing
         // Fitted for more layers than the loaded model has.
         try artifact(SiteEdit(site: .residual(0), indices: [0], operation: .scale(1))).save(to: path)
         let smaller = try syntheticShape(layers: 1, heads: 2, headDim: 2)
-        #expect(try loadError(path, shape: smaller) == .doesNotFitModel(path: path, detail: "it was written for 2 layers and the model has 1"))
-        #expect(ArtifactError.doesNotFitModel(path: "f", detail: "d").description
-            == "intervention f does not fit the loaded model: d; refit it with --save-intervention on this model.")
+        #expect(
+            try loadError(path, shape: smaller) == .doesNotFitModel(path: path, detail: "it was written for 2 layers and the model has 1"))
+        #expect(
+            ArtifactError.doesNotFitModel(path: "f", detail: "d").description
+                == "intervention f does not fit the loaded model: d; refit it with --save-intervention on this model.")
     }
 
     @Test func nonFiniteValuesAreNotWritten() throws {
         let shape = try self.shape()
-        let plan = InterventionPlan(edits: [SiteEdit(site: .residual(0), indices: [0], operation: .add([.infinity]))],
-                                    positions: .all, application: .live, layerCount: 2)
-        let artifact = InterventionArtifact(method: "caa", model: .init(file: "t", sha256: Self.sha, shape: shape), task: "copa",
-                                            scoring: .harness, siteKind: "residual", k: 0, strength: 1, delta: nil, plan: plan,
-                                            fitting: FittingOptions(), pairCount: 1, scoreMeaning: "norm", units: [])
+        let plan = InterventionPlan(
+            edits: [SiteEdit(site: .residual(0), indices: [0], operation: .add([.infinity]))],
+            positions: .all, application: .live, layerCount: 2)
+        let artifact = InterventionArtifact(
+            method: "caa", model: .init(file: "t", sha256: Self.sha, shape: shape), task: "copa",
+            scoring: .harness, siteKind: "residual", k: 0, strength: 1, delta: nil, plan: plan,
+            fitting: FittingOptions(), pairCount: 1, scoreMeaning: "norm", units: [])
         let path = temporaryPath("infinite.json")
         #expect(throws: ArtifactError.self) { try artifact.save(to: path) }
         #expect(!FileManager.default.fileExists(atPath: path))

@@ -2,20 +2,23 @@ import Engine
 import Experiment
 import Foundation
 import Harness
-@testable import Interventions
 import TaskCOPA
-import Testing
 import TestSupport
+import Testing
+
+@testable import Interventions
 
 @Suite("ITI on the real model", .serialized)
 struct ITIRealModelTests {
-    static let model = try! ModelUnderTest(loaded: ModelLoader.load(path: TestPaths.smolLM2),
-                                           sha256: SHA256.hex(ofFile: TestPaths.smolLM2))
+    static let model = try! ModelUnderTest(
+        loaded: ModelLoader.load(path: TestPaths.smolLM2),
+        sha256: SHA256.hex(ofFile: TestPaths.smolLM2))
 
     static func items() throws -> TaskItems {
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("iti-tests-cache").path
-        let store = DataStore.fromEnvironment(mirror: "file://" + TestPaths.datasets, progress: false,
-                                              environment: ["SADI_CACHE": cache, "HOME": NSTemporaryDirectory()])
+        let store = DataStore.fromEnvironment(
+            mirror: "file://" + TestPaths.datasets, progress: false,
+            environment: ["SADI_CACHE": cache, "HOME": NSTemporaryDirectory()])
         let task = try COPATask.load(cardsDirectory: TestPaths.repositoryRoot + "/tasks")
         return TaskItems(task: task, store: store, scoring: .harness)
     }
@@ -27,8 +30,10 @@ struct ITIRealModelTests {
         #expect(pairItems.count == 400 && heldItems.count == 100)
         let pairs = pairItems.prefix(40).flatMap(ContrastivePair.pairs(from:))
         let held = heldItems.prefix(20).flatMap(ContrastivePair.pairs(from:))
-        let fitted = try ITIMethod().fit(FittingData(model: Self.model.loaded, pairs: pairs, validationPairs: { held },
-                                                     options: FittingOptions(), batchSize: 16))
+        let fitted = try ITIMethod().fit(
+            FittingData(
+                model: Self.model.loaded, pairs: pairs, validationPairs: { held },
+                options: FittingOptions(), batchSize: 16))
         let iti = try #require(fitted as? FittedITI)
         let shape = Self.model.loaded.network.shape
         #expect(iti.heads.count == shape.layerCount * shape.headCount)
@@ -50,7 +55,9 @@ struct ITIRealModelTests {
                 #expect(edit.indices.count % shape.headDim == 0)
                 for block in stride(from: 0, to: edit.indices.count, by: shape.headDim) {
                     let head = edit.indices[block] / shape.headDim
-                    #expect(Array(edit.indices[block..<(block + shape.headDim)]) == Array((head * shape.headDim)..<((head + 1) * shape.headDim)))
+                    #expect(
+                        Array(edit.indices[block..<(block + shape.headDim)]) == Array((head * shape.headDim)..<((head + 1) * shape.headDim))
+                    )
                     heads.insert(SteeringUnit(layer: layer, index: head))
                 }
             }
@@ -71,8 +78,9 @@ struct ITIRealModelTests {
         // Saved and loaded for this model, the plan is the one fitted.
         let sha = try SHA256.hex(ofFile: TestPaths.smolLM2)
         let file = (TestPaths.smolLM2 as NSString).lastPathComponent
-        let artifact = try iti.artifact(k: 8, strength: 15, model: .init(file: file, sha256: sha, shape: shape),
-                                        task: "copa", scoring: .harness, notes: [:])
+        let artifact = try iti.artifact(
+            k: 8, strength: 15, model: .init(file: file, sha256: sha, shape: shape),
+            task: "copa", scoring: .harness, notes: [:])
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("iti-real-\(getpid()).json").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try artifact.save(to: path)

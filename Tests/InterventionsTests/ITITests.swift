@@ -1,12 +1,14 @@
 import Engine
 import Foundation
 import Harness
-@testable import Interventions
 import Testing
+
+@testable import Interventions
 
 /// A model shape for synthetic activations (ModelShape has no public initialiser; it is Codable).
 func syntheticShape(layers: Int, heads: Int, headDim: Int) throws -> ModelShape {
-    let json = #"{"layerCount":\#(layers),"hiddenSize":\#(heads * headDim),"headCount":\#(heads),"headDim":\#(headDim),"intermediateSize":8,"vocabularySize":10}"#
+    let json =
+        #"{"layerCount":\#(layers),"hiddenSize":\#(heads * headDim),"headCount":\#(heads),"headDim":\#(headDim),"intermediateSize":8,"vocabularySize":10}"#
     return try JSONDecoder().decode(ModelShape.self, from: Data(json.utf8))
 }
 
@@ -32,12 +34,15 @@ enum SyntheticHeads {
     static let heldNegative: [[Float]] = (0..<4).map { _ in pair(l0h1: [-1, 0], l1h0: [-4, -4]) }
 
     static func fit(options: FittingOptions = FittingOptions(), threads: Int = 2) throws -> FittedITI {
-        let training = try SiteActivations(pairs: 4, layers: 2, width: 4, unitSize: 2, unitName: "attention heads",
-                                           positive: trainPositive.flatMap { $0 }, negative: trainNegative.flatMap { $0 })
-        let validation = try SiteActivations(pairs: 4, layers: 2, width: 4, unitSize: 2, unitName: "attention heads",
-                                             positive: heldPositive.flatMap { $0 }, negative: heldNegative.flatMap { $0 })
-        return try FittedITI(options: options, shape: syntheticShape(layers: 2, heads: 2, headDim: 2),
-                             training: training, validation: validation, threads: threads)
+        let training = try SiteActivations(
+            pairs: 4, layers: 2, width: 4, unitSize: 2, unitName: "attention heads",
+            positive: trainPositive.flatMap { $0 }, negative: trainNegative.flatMap { $0 })
+        let validation = try SiteActivations(
+            pairs: 4, layers: 2, width: 4, unitSize: 2, unitName: "attention heads",
+            positive: heldPositive.flatMap { $0 }, negative: heldNegative.flatMap { $0 })
+        return try FittedITI(
+            options: options, shape: syntheticShape(layers: 2, heads: 2, headDim: 2),
+            training: training, validation: validation, threads: threads)
     }
 }
 
@@ -52,8 +57,12 @@ enum SyntheticHeads {
         #expect(accuracy[SteeringUnit(layer: 1, index: 1)] == 0.5)
         #expect(iti.heads.first { $0.unit == SteeringUnit(layer: 1, index: 0) }?.trainAccuracy == 1)
         // Ties at 0.5 go to (layer, head) ascending.
-        #expect(try iti.selectedHeads(k: 4).map(\.unit)
-            == [SteeringUnit(layer: 1, index: 0), SteeringUnit(layer: 0, index: 1), SteeringUnit(layer: 0, index: 0), SteeringUnit(layer: 1, index: 1)])
+        #expect(
+            try iti.selectedHeads(k: 4).map(\.unit)
+                == [
+                    SteeringUnit(layer: 1, index: 0), SteeringUnit(layer: 0, index: 1), SteeringUnit(layer: 0, index: 0),
+                    SteeringUnit(layer: 1, index: 1),
+                ])
     }
 
     @Test func shiftIsAlphaSigmaThetaByHand() throws {
@@ -85,7 +94,10 @@ enum SyntheticHeads {
     @Test func headsWithoutADirectionShiftNothing() throws {
         let iti = try SyntheticHeads.fit()
         let plan = try iti.plan(k: 4, strength: 15)
-        guard case let .add(values) = plan.edits[0].operation else { Issue.record("an add"); return }
+        guard case let .add(values) = plan.edits[0].operation else {
+            Issue.record("an add")
+            return
+        }
         // Layer 0 holds heads 0 (zero D: zero shift) and 1.
         #expect(plan.edits[0].indices == [0, 1, 2, 3])
         #expect(values[0] == 0 && values[1] == 0)
@@ -113,8 +125,9 @@ enum SyntheticHeads {
         #expect(throws: InterventionError.self) { try SyntheticHeads.fit(options: options) }
         let activations = try SiteActivations(pairs: 1, layers: 1, width: 4, unitSize: 2, positive: [1, 2, 3, 4], negative: [0, 0, 0, 0])
         #expect(throws: FittingError.self) {
-            try FittedITI(options: FittingOptions(), shape: syntheticShape(layers: 2, heads: 2, headDim: 2),
-                          training: activations, validation: activations)
+            try FittedITI(
+                options: FittingOptions(), shape: syntheticShape(layers: 2, heads: 2, headDim: 2),
+                training: activations, validation: activations)
         }
     }
 
@@ -125,7 +138,10 @@ enum SyntheticHeads {
         #expect(iti.defaultKs(shape: try syntheticShape(layers: 30, heads: 9, headDim: 64)) == [4, 8, 16, 32, 48])
         #expect(iti.defaultStrengths == [1, 2, 5, 10, 15, 20])
         #expect(iti.kMeaning == "heads")
-        #expect(MethodRegistry.standard.names == ["baseline", "sadi-hidden", "sadi-head", "sadi-neuron", "caa", "sadi-random", "sadi-fixed", "iti"])
+        #expect(
+            MethodRegistry.standard.names == [
+                "baseline", "sadi-hidden", "sadi-head", "sadi-neuron", "caa", "sadi-random", "sadi-fixed", "iti",
+            ])
         #expect(try MethodRegistry.standard.method(named: "baseline") == nil)
     }
 }

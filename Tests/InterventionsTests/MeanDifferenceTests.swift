@@ -41,9 +41,10 @@ let smallPairs: SiteActivations = try! SiteActivations(
     /// mean over 1000 identical pairs must be exactly that value, not drift.
     @Test func largeActivationsDoNotDrift() throws {
         let pairs = 1000
-        let activations = try SiteActivations(pairs: pairs, layers: 1, width: 1,
-                                              positive: [Float](repeating: 10000.01, count: pairs),
-                                              negative: [Float](repeating: 10000, count: pairs))
+        let activations = try SiteActivations(
+            pairs: pairs, layers: 1, width: 1,
+            positive: [Float](repeating: 10000.01, count: pairs),
+            negative: [Float](repeating: 10000, count: pairs))
         #expect(meanDifference(activations) == [Float(10000.01) - 10000])
     }
 
@@ -52,8 +53,9 @@ let smallPairs: SiteActivations = try! SiteActivations(
             try SiteActivations(pairs: 2, layers: 1, width: 2, positive: [1, 2, 3], negative: [1, 2, 3, 4])
         }
         #expect(throws: FittingError.self) {
-            try SiteActivations(pairs: 1, layers: 1, width: 6, unitSize: 4, positive: [Float](repeating: 0, count: 6),
-                                negative: [Float](repeating: 0, count: 6))
+            try SiteActivations(
+                pairs: 1, layers: 1, width: 6, unitSize: 4, positive: [Float](repeating: 0, count: 6),
+                negative: [Float](repeating: 0, count: 6))
         }
         #expect(throws: FittingError.self) { try SiteActivations(positive: [], negative: []) }
         #expect(throws: FittingError.self) {

@@ -1,7 +1,8 @@
 import Engine
 import Harness
-@testable import Interventions
 import Testing
+
+@testable import Interventions
 
 /// The edits each mean-difference method plans, against values worked out by hand from one
 /// pair: D = positive − negative.
@@ -10,7 +11,8 @@ import Testing
     func shape() throws -> ModelShape { try syntheticShape(layers: 2, heads: 2, headDim: 2) }
 
     func fit(_ kind: String, positive: [Float], negative: [Float], options: FittingOptions = FittingOptions()) throws
-        -> MeanDifferenceFit {
+        -> MeanDifferenceFit
+    {
         let collected = ActivationCollector.Result(layers: 2, widths: [kind: 4], positive: [kind: [positive]], negative: [kind: [negative]])
         return try MeanDifferenceFit(siteKind: kind, options: options, shape: shape(), collected: collected)
     }
@@ -23,8 +25,9 @@ import Testing
         let plan = try fitted.plan(k: 1, strength: 2)
         #expect(plan.edits == [SiteEdit(site: .residual(1), indices: [0, 1, 2, 3], operation: .add([-2, 0, -2, 16]))])
         #expect(plan.positions == .fromPromptLast)
-        #expect(try fitted.plan(k: 0, strength: -1).edits
-            == [SiteEdit(site: .residual(0), indices: [0, 1, 2, 3], operation: .add([-1, -2, 2, -3]))])
+        #expect(
+            try fitted.plan(k: 0, strength: -1).edits
+                == [SiteEdit(site: .residual(0), indices: [0, 1, 2, 3], operation: .add([-1, -2, 2, -3]))])
         // The llama.cpp control vector carries the same direction, scaled the same way.
         #expect(try fitted.controlVector(k: 1, strength: 2) == [1: [-2, 0, -2, 16]])
         #expect(throws: InterventionError.self) { try fitted.plan(k: 2, strength: 1) }
@@ -36,8 +39,11 @@ import Testing
         // (−1+0)/2 = −0.5; head 1: (−1+8)/2 = 3.5. Top 2: layer 1 head 1, then layer 0 head 0.
         let fit = try fit("attention-heads", positive: [1, 2, 3, 4, 0, 1, 0, 8], negative: [0, 0, 5, 1, 1, 1, 1, 0])
         let fixed = try FittedMeanDifference(method: SADIFixedMethod(), fit: fit).plan(k: 2, strength: 3)
-        #expect(fixed.edits == [SiteEdit(site: .attentionHeads(0), indices: [0, 1], operation: .add([2, 4])),
-                                SiteEdit(site: .attentionHeads(1), indices: [2, 3], operation: .add([-2, 16]))])
+        #expect(
+            fixed.edits == [
+                SiteEdit(site: .attentionHeads(0), indices: [0, 1], operation: .add([2, 4])),
+                SiteEdit(site: .attentionHeads(1), indices: [2, 3], operation: .add([-2, 16])),
+            ])
         let head = try FittedMeanDifference(method: SADIHeadMethod(), fit: fit).plan(k: 1, strength: 3)
         #expect(head.edits == [SiteEdit(site: .attentionHeads(1), indices: [2, 3], operation: .scale(2))])
         #expect(head.positions == .promptLast)

@@ -34,11 +34,14 @@ import Testing
     ///   signed in layer 1 only: 1 (L1.0), 0.1 (L1.1)
     @Test func topUnitsByHand() throws {
         let scores = try UnitScores(layers: 2, unitsPerLayer: 3, values: [0.5, -2, 1, 1, 0.1, -0.5])
-        #expect(try selectTopUnits(scores, k: 3, ranking: .signed)
+        #expect(
+            try selectTopUnits(scores, k: 3, ranking: .signed)
                 == [Unit(layer: 0, index: 2), Unit(layer: 1, index: 0), Unit(layer: 0, index: 0)])
-        #expect(try selectTopUnits(scores, k: 2, ranking: .magnitude)
+        #expect(
+            try selectTopUnits(scores, k: 2, ranking: .magnitude)
                 == [Unit(layer: 0, index: 1), Unit(layer: 0, index: 2)])
-        #expect(try selectTopUnits(scores, k: 2, ranking: .signed, layers: 1...1)
+        #expect(
+            try selectTopUnits(scores, k: 2, ranking: .signed, layers: 1...1)
                 == [Unit(layer: 1, index: 0), Unit(layer: 1, index: 1)])
         #expect(try selectTopUnits(scores, k: 6, ranking: .signed).count == 6)
     }
@@ -50,8 +53,9 @@ import Testing
     }
 
     @Test func tooManyHeadsNamesTheFlag() throws {
-        let scores = try UnitScores(layers: 30, unitsPerLayer: 9, values: [Float](repeating: 0, count: 270),
-                                    unitName: "attention heads")
+        let scores = try UnitScores(
+            layers: 30, unitsPerLayer: 9, values: [Float](repeating: 0, count: 270),
+            unitName: "attention heads")
         do {
             _ = try selectTopUnits(scores, k: 5000, ranking: .signed)
             Issue.record("K = 5000 was accepted")
@@ -86,9 +90,11 @@ import Testing
     ///   k 4, 3 layers × 5, layers 1...2, seed 42 → L1.2, L1.3, L1.4, L2.0
     ///   k 3, 2 layers × 4, all layers, seed 7   → L0.2, L1.0, L1.3
     @Test func randomUnitsMatchTheReference() throws {
-        #expect(try randomUnits(k: 4, layerCount: 3, unitsPerLayer: 5, layers: 1...2, seed: 42)
+        #expect(
+            try randomUnits(k: 4, layerCount: 3, unitsPerLayer: 5, layers: 1...2, seed: 42)
                 == [Unit(layer: 1, index: 2), Unit(layer: 1, index: 3), Unit(layer: 1, index: 4), Unit(layer: 2, index: 0)])
-        #expect(try randomUnits(k: 3, layerCount: 2, unitsPerLayer: 4, seed: 7)
+        #expect(
+            try randomUnits(k: 3, layerCount: 2, unitsPerLayer: 4, seed: 7)
                 == [Unit(layer: 0, index: 2), Unit(layer: 1, index: 0), Unit(layer: 1, index: 3)])
     }
 

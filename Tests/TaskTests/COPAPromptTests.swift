@@ -7,30 +7,43 @@ import Testing
 struct COPAPromptTests {
     @Test("lm-eval format, dev item 1 and test item 501, by hand")
     func lmEvalByHand() {
-        #expect(COPAReferencePrompt.lmEval(COPATestData.devItem1) == COPAReferencePrompt(
-            context: "My body cast a shadow over the grass because",
-            continuations: [" the sun was rising.", " the grass was cut."], label: 0))
-        #expect(COPAReferencePrompt.lmEval(COPATestData.testItem501) == COPAReferencePrompt(
-            context: "The item was packaged in bubble wrap because",
-            continuations: [" it was fragile.", " it was small."], label: 0))
+        #expect(
+            COPAReferencePrompt.lmEval(COPATestData.devItem1)
+                == COPAReferencePrompt(
+                    context: "My body cast a shadow over the grass because",
+                    continuations: [" the sun was rising.", " the grass was cut."], label: 0))
+        #expect(
+            COPAReferencePrompt.lmEval(COPATestData.testItem501)
+                == COPAReferencePrompt(
+                    context: "The item was packaged in bubble wrap because",
+                    continuations: [" it was fragile.", " it was small."], label: 0))
     }
 
     @Test("lm-eval format, an effect item (dev 9): therefore")
     func lmEvalEffect() {
-        #expect(COPAReferencePrompt.lmEval(COPATestData.devItem9) == COPAReferencePrompt(
-            context: "The physician misdiagnosed the patient therefore",
-            continuations: [" the patient filed a malpractice lawsuit against the physician.",
-                            " the patient disclosed confidential information to the physician."],
-            label: 0))
+        #expect(
+            COPAReferencePrompt.lmEval(COPATestData.devItem9)
+                == COPAReferencePrompt(
+                    context: "The physician misdiagnosed the patient therefore",
+                    continuations: [
+                        " the patient filed a malpractice lawsuit against the physician.",
+                        " the patient disclosed confidential information to the physician.",
+                    ],
+                    label: 0))
     }
 
     @Test("SADI format, dev item 1 and test item 501, by hand")
     func sadiByHand() {
-        #expect(COPAReferencePrompt.sadi(COPATestData.devItem1) == COPAReferencePrompt(
-            context: "Question:\nMy body cast a shadow over the grass. Based on the previous passage, choose the most reasonable cause.\nA:The sun was rising.\nB:The grass was cut.\n\nAnswer:\n",
-            continuations: [" A", " B"], label: 0))
-        #expect(COPAReferencePrompt.sadi(COPATestData.testItem501).context
-            == "Question:\nThe item was packaged in bubble wrap. Based on the previous passage, choose the most reasonable cause.\nA:It was fragile.\nB:It was small.\n\nAnswer:\n")
+        #expect(
+            COPAReferencePrompt.sadi(COPATestData.devItem1)
+                == COPAReferencePrompt(
+                    context:
+                        "Question:\nMy body cast a shadow over the grass. Based on the previous passage, choose the most reasonable cause.\nA:The sun was rising.\nB:The grass was cut.\n\nAnswer:\n",
+                    continuations: [" A", " B"], label: 0))
+        #expect(
+            COPAReferencePrompt.sadi(COPATestData.testItem501).context
+                == "Question:\nThe item was packaged in bubble wrap. Based on the previous passage, choose the most reasonable cause.\nA:It was fragile.\nB:It was small.\n\nAnswer:\n"
+        )
         #expect(COPAReferencePrompt.sadi(COPATestData.devItem9).context.contains("choose the most reasonable effect.\n"))
     }
 
@@ -69,12 +82,14 @@ struct COPAReferencePrompt: Equatable {
         func lower(_ text: String) -> String { text.isEmpty ? text : text.prefix(1).lowercased() + text.dropFirst() }
         let premise = item.premise.trimmingCharacters(in: .whitespacesAndNewlines)
         let connector = item.asksFor == .cause ? "because" : "therefore"
-        return COPAReferencePrompt(context: String(premise.dropLast()) + " " + connector,
-                                   continuations: [" " + lower(item.choice1), " " + lower(item.choice2)], label: item.label)
+        return COPAReferencePrompt(
+            context: String(premise.dropLast()) + " " + connector,
+            continuations: [" " + lower(item.choice1), " " + lower(item.choice2)], label: item.label)
     }
 
     static func sadi(_ item: COPAItem) -> COPAReferencePrompt {
-        let context = "Question:\n\(item.premise) Based on the previous passage, choose the most reasonable "
+        let context =
+            "Question:\n\(item.premise) Based on the previous passage, choose the most reasonable "
             + "\(item.asksFor.rawValue).\nA:\(item.choice1)\nB:\(item.choice2)\n\nAnswer:\n"
         return COPAReferencePrompt(context: context, continuations: [" A", " B"], label: item.label)
     }

@@ -24,13 +24,16 @@ enum COPATestData {
 
     /// Dev item 1 and test item 501 as the release states them (the parser tests check that
     /// parsing gives exactly these), so prompt tests need no parsing.
-    static let devItem1 = COPAItem(id: 1, asksFor: .cause, premise: "My body cast a shadow over the grass.",
-                                   choice1: "The sun was rising.", choice2: "The grass was cut.", label: 0)
-    static let devItem9 = COPAItem(id: 9, asksFor: .effect, premise: "The physician misdiagnosed the patient.",
-                                   choice1: "The patient filed a malpractice lawsuit against the physician.",
-                                   choice2: "The patient disclosed confidential information to the physician.", label: 0)
-    static let testItem501 = COPAItem(id: 501, asksFor: .cause, premise: "The item was packaged in bubble wrap.",
-                                      choice1: "It was fragile.", choice2: "It was small.", label: 0)
+    static let devItem1 = COPAItem(
+        id: 1, asksFor: .cause, premise: "My body cast a shadow over the grass.",
+        choice1: "The sun was rising.", choice2: "The grass was cut.", label: 0)
+    static let devItem9 = COPAItem(
+        id: 9, asksFor: .effect, premise: "The physician misdiagnosed the patient.",
+        choice1: "The patient filed a malpractice lawsuit against the physician.",
+        choice2: "The patient disclosed confidential information to the physician.", label: 0)
+    static let testItem501 = COPAItem(
+        id: 501, asksFor: .cause, premise: "The item was packaged in bubble wrap.",
+        choice1: "It was fragile.", choice2: "It was small.", label: 0)
 
     static func text(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
 

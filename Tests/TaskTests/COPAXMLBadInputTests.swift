@@ -1,7 +1,7 @@
 import Foundation
 import TaskCOPA
-import Testing
 import TestSupport
+import Testing
 
 /// Damaged or hostile XML: one clear error with the file and line, nothing fetched.
 @Suite("COPA XML parser on bad input")
@@ -30,7 +30,8 @@ struct COPAXMLBadInputTests {
         let (error, path) = try failure(xml)
         let line = try #require(xml.lineNumber(of: "</a3>"))
         guard case let .malformed(file, reportedLine, message) = error else {
-            Issue.record("expected .malformed, got \(error)"); return
+            Issue.record("expected .malformed, got \(error)")
+            return
         }
         #expect(file == path)
         #expect(reportedLine == line)
@@ -42,7 +43,10 @@ struct COPAXMLBadInputTests {
     func truncated() throws {
         let original = try release()
         let (error, _) = try failure(String(original.prefix(original.count / 2)))
-        guard case .malformed = error else { Issue.record("expected .malformed, got \(error)"); return }
+        guard case .malformed = error else {
+            Issue.record("expected .malformed, got \(error)")
+            return
+        }
     }
 
     @Test("an empty file")
@@ -56,20 +60,24 @@ struct COPAXMLBadInputTests {
         let directory = try COPATestData.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let secret = try COPATestData.write("TOP-SECRET-CONTENT", named: "secret.txt", in: directory)
-        let xml = Self.header + """
-            <!DOCTYPE copa-corpus [<!ENTITY xxe SYSTEM "file://\(secret)">]>
-            <copa-corpus version="1.0">
-              <item id="1" asks-for="cause" most-plausible-alternative="1">
-                <p>&xxe;</p>
-                <a1>The sun was rising.</a1>
-                <a2>The grass was cut.</a2>
-              </item>
-            </copa-corpus>
-            """
+        let xml =
+            Self.header + """
+                <!DOCTYPE copa-corpus [<!ENTITY xxe SYSTEM "file://\(secret)">]>
+                <copa-corpus version="1.0">
+                  <item id="1" asks-for="cause" most-plausible-alternative="1">
+                    <p>&xxe;</p>
+                    <a1>The sun was rising.</a1>
+                    <a2>The grass was cut.</a2>
+                  </item>
+                </copa-corpus>
+                """
         let (error, path) = try failure(xml)
-        #expect(error == .invalidItem(file: path, line: 5, item: "<p> of item 1",
-                                      problem: "contains the entity reference &xxe;, which is never expanded (DTDs and external entities are not loaded)",
-                                      fix: "write the text itself"))
+        #expect(
+            error
+                == .invalidItem(
+                    file: path, line: 5, item: "<p> of item 1",
+                    problem: "contains the entity reference &xxe;, which is never expanded (DTDs and external entities are not loaded)",
+                    fix: "write the text itself"))
         #expect(!error.description.contains("TOP-SECRET"))
     }
 
@@ -90,14 +98,16 @@ struct COPAXMLBadInputTests {
               </item>
             """
         // The DOCTYPE alone: parses, since the DTD is never loaded.
-        let dtdOnly = Self.header + "<!DOCTYPE copa-corpus SYSTEM \"\(base)/copa.dtd\">\n<copa-corpus version=\"1.0\">\n\(item)\n</copa-corpus>\n"
+        let dtdOnly =
+            Self.header + "<!DOCTYPE copa-corpus SYSTEM \"\(base)/copa.dtd\">\n<copa-corpus version=\"1.0\">\n\(item)\n</copa-corpus>\n"
         let directory = try COPATestData.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let items = try COPAXMLParser.parse(contentsOf: try COPATestData.write(dtdOnly, named: "dtd.xml", in: directory))
         #expect(items.map(\.id) == [1])
 
         // An entity fetched over http: refused, not fetched.
-        let entity = Self.header + "<!DOCTYPE copa-corpus SYSTEM \"\(base)/copa.dtd\" [<!ENTITY net SYSTEM \"\(base)/x\">]>\n"
+        let entity =
+            Self.header + "<!DOCTYPE copa-corpus SYSTEM \"\(base)/copa.dtd\" [<!ENTITY net SYSTEM \"\(base)/x\">]>\n"
             + "<copa-corpus version=\"1.0\">\n" + item.replacingOccurrences(of: "over the grass.", with: "&net;") + "\n</copa-corpus>\n"
         let (error, _) = try failure(entity)
         #expect(error.description.contains("&net;"))
@@ -107,8 +117,10 @@ struct COPAXMLBadInputTests {
     @Test("an internal entity is refused too, rather than expanded")
     func internalEntity() throws {
         let xml = try release()
-            .replacingOnce("<!DOCTYPE copa-corpus SYSTEM \"copa.dtd\">",
-                           with: "<!DOCTYPE copa-corpus SYSTEM \"copa.dtd\" [<!ENTITY sun \"The sun\">]>")
+            .replacingOnce(
+                "<!DOCTYPE copa-corpus SYSTEM \"copa.dtd\">",
+                with: "<!DOCTYPE copa-corpus SYSTEM \"copa.dtd\" [<!ENTITY sun \"The sun\">]>"
+            )
             .replacingOnce("<a1>The sun was rising.</a1>", with: "<a1>&sun; was rising.</a1>")
         let (error, _) = try failure(xml)
         #expect(error.description.contains("<a1> of item 1 contains the entity reference &sun;"))
@@ -118,8 +130,11 @@ struct COPAXMLBadInputTests {
     func missingAttribute() throws {
         let xml = try release().replacingOnce("<item id=\"2\" asks-for=\"cause\" ", with: "<item id=\"2\" ")
         let (error, path) = try failure(xml)
-        #expect(error == .invalidItem(file: path, line: 11, item: "item 2", problem: "has no `asks-for` attribute",
-                                      fix: "add asks-for=\"cause\" or asks-for=\"effect\""))
+        #expect(
+            error
+                == .invalidItem(
+                    file: path, line: 11, item: "item 2", problem: "has no `asks-for` attribute",
+                    fix: "add asks-for=\"cause\" or asks-for=\"effect\""))
         #expect(error.description == "\(path):11: item 2 has no `asks-for` attribute; add asks-for=\"cause\" or asks-for=\"effect\".")
     }
 
@@ -134,23 +149,29 @@ struct COPAXMLBadInputTests {
     func missingElement() throws {
         let xml = try release().replacingOnce("<a2>The grass was cut.</a2>", with: "")
         let (error, path) = try failure(xml)
-        #expect(error == .invalidItem(file: path, line: 5, item: "item 1", problem: "has no <a2> element",
-                                      fix: "add <a2> with the second alternative"))
+        #expect(
+            error
+                == .invalidItem(
+                    file: path, line: 5, item: "item 1", problem: "has no <a2> element",
+                    fix: "add <a2> with the second alternative"))
     }
 
-    @Test("bad values, duplicates and strangers",
-          arguments: [
-              ("most-plausible-alternative=\"1\">\n    <p>My body", "most-plausible-alternative=\"3\">\n    <p>My body",
-               "item 1 has most-plausible-alternative=\"3\""),
-              ("<item id=\"2\" asks-for=\"cause\"", "<item id=\"2\" asks-for=\"reason\"", "item 2 has asks-for=\"reason\""),
-              ("<item id=\"2\" ", "<item id=\"1\" ", "item 1 repeats the id of the item at line 5"),
-              ("<a1>The sun was rising.</a1>", "<a1>The sun was rising.</a1><a1>Again.</a1>", "item 1 has a second <a1>"),
-              ("<a1>The sun was rising.</a1>", "<a1>  </a1>", "item 1 has an empty <a1>"),
-              ("<a1>The sun was rising.</a1>", "<a1>The <b>sun</b> was rising.</a1>", "<a1> of item 1 contains a <b> element"),
-              ("<a1>The sun was rising.</a1>", "<a3>The sun was rising.</a3>", "item 1 has an unknown element <a3>"),
-              ("<item id=\"2\" ", "<item id=\"2\" lang=\"en\" ", "item #2 has an unknown attribute `lang`"),
-              ("<copa-corpus  version=\"1.0\">", "<corpus>", "the root element is <corpus>, not <copa-corpus>"),
-          ])
+    @Test(
+        "bad values, duplicates and strangers",
+        arguments: [
+            (
+                "most-plausible-alternative=\"1\">\n    <p>My body", "most-plausible-alternative=\"3\">\n    <p>My body",
+                "item 1 has most-plausible-alternative=\"3\""
+            ),
+            ("<item id=\"2\" asks-for=\"cause\"", "<item id=\"2\" asks-for=\"reason\"", "item 2 has asks-for=\"reason\""),
+            ("<item id=\"2\" ", "<item id=\"1\" ", "item 1 repeats the id of the item at line 5"),
+            ("<a1>The sun was rising.</a1>", "<a1>The sun was rising.</a1><a1>Again.</a1>", "item 1 has a second <a1>"),
+            ("<a1>The sun was rising.</a1>", "<a1>  </a1>", "item 1 has an empty <a1>"),
+            ("<a1>The sun was rising.</a1>", "<a1>The <b>sun</b> was rising.</a1>", "<a1> of item 1 contains a <b> element"),
+            ("<a1>The sun was rising.</a1>", "<a3>The sun was rising.</a3>", "item 1 has an unknown element <a3>"),
+            ("<item id=\"2\" ", "<item id=\"2\" lang=\"en\" ", "item #2 has an unknown attribute `lang`"),
+            ("<copa-corpus  version=\"1.0\">", "<corpus>", "the root element is <corpus>, not <copa-corpus>"),
+        ])
     func invalidItems(target: String, replacement: String, expected: String) throws {
         var xml = try release().replacingOnce(target, with: replacement)
         if replacement == "<corpus>" { xml = try xml.replacingOnce("</copa-corpus>", with: "</corpus>") }

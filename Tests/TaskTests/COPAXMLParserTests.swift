@@ -1,17 +1,18 @@
 import Foundation
 import Harness
 import TaskCOPA
-import Testing
 import TestSupport
+import Testing
 
 @Suite("COPA XML parser on the release files")
 struct COPAXMLParserTests {
-    @Test("both splits: 500 items, ids in order, 250 cause / 250 effect, answers = gold",
-          arguments: [("copa-dev.xml", "gold.dev", 1), ("copa-test.xml", "gold.test", 501)])
+    @Test(
+        "both splits: 500 items, ids in order, 250 cause / 250 effect, answers = gold",
+        arguments: [("copa-dev.xml", "gold.dev", 1), ("copa-test.xml", "gold.test", 501)])
     func release(file: String, gold: String, firstID: Int) throws {
         let items = try COPAXMLParser.parse(contentsOf: COPATestData.directory + "/" + file)
         #expect(items.count == 500)
-        #expect(items.map(\.id) == Array(firstID ..< firstID + 500))
+        #expect(items.map(\.id) == Array(firstID..<firstID + 500))
         #expect(items.filter { $0.asksFor == .cause }.count == 250)
         #expect(items.filter { $0.asksFor == .effect }.count == 250)
         let answers = try COPATestData.gold(gold)
@@ -61,7 +62,6 @@ struct COPAXMLParserTests {
             #expect(items.count == (split.subset?.count ?? 500), "\(split.name)")
         }
     }
-
 
     @Test("stray spaces in the release (dev 129, 210; test 691, 705) are trimmed")
     func strayWhitespace() throws {

@@ -1,7 +1,7 @@
 import Foundation
 import Harness
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Task card: tasks/copa.yaml")
 struct TaskCardTests {
@@ -12,14 +12,18 @@ struct TaskCardTests {
         #expect(card.source == COPATestData.card)
         #expect(card.outputType == .multipleChoice)
         #expect(card.metrics == [MetricSpec("acc"), MetricSpec("acc_norm")])
-        #expect(card.official == TaskCard.OfficialProtocol(prompt: "sadi", metrics: [MetricSpec("exact_match", options: ["normalise": "sadi"])]))
+        #expect(
+            card.official == TaskCard.OfficialProtocol(prompt: "sadi", metrics: [MetricSpec("exact_match", options: ["normalise": "sadi"])])
+        )
         #expect(try card.prompt(named: "sadi").trailingWhitespace == .context)
         #expect(card.defaultPrompt.trailingWhitespace == .continuation)
         let archive = "5145348834d2081ad90da0397d1db3d70fa044e506bd8ce224194d24b04cdbbe"
-        #expect(card.files["dev"] == DataFile(
-            path: "copa/copa-dev.xml", url: "https://asgordon.github.io/downloads/COPA-resources.tgz",
-            sha256: "6251d7d99de4cbc6a2c3323923213e5e73071d286039b97a0908736e2be093bc",
-            archive: ArchiveMember(member: "COPA-resources/datasets/copa-dev.xml", sha256: archive)))
+        #expect(
+            card.files["dev"]
+                == DataFile(
+                    path: "copa/copa-dev.xml", url: "https://asgordon.github.io/downloads/COPA-resources.tgz",
+                    sha256: "6251d7d99de4cbc6a2c3323923213e5e73071d286039b97a0908736e2be093bc",
+                    archive: ArchiveMember(member: "COPA-resources/datasets/copa-dev.xml", sha256: archive)))
         #expect(card.files["test"]?.archive?.member == "COPA-resources/datasets/copa-test.xml")
         #expect(card.splits.map(\.name) == ["pairs", "validation", "test"])
         #expect(card.splits.map(\.role) == [.pairs, .validation, .test])

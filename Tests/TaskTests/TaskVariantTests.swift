@@ -1,8 +1,8 @@
 import Foundation
 import Harness
 import TaskRegistry
-import Testing
 import TestSupport
+import Testing
 
 /// A plugin whose one card names several tasks, as XCOPA's languages or MMLU's subjects do.
 struct LanguagesTask: BenchmarkTask {

@@ -17,10 +17,12 @@ public enum CommandLineTool {
     /// (`<package>PackageTests.xctest`); on macOS it is a loaded `.xctest` bundle.
     public static let testBundleFolder: String = {
         #if os(Linux)
-        let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let bundle =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         #else
-        let bundle = Bundle.allBundles.map(\.bundlePath).first { $0.hasSuffix(".xctest") }
+        let bundle =
+            Bundle.allBundles.map(\.bundlePath).first { $0.hasSuffix(".xctest") }
             ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
         #endif
         return URL(fileURLWithPath: bundle).standardizedFileURL.deletingLastPathComponent().path
@@ -46,8 +48,10 @@ public enum CommandLineTool {
         return env
     }
 
-    public static func run(_ arguments: [String], environment: [String: String],
-                           killWhen: (@Sendable (String) -> Bool)? = nil) throws -> Output {
+    public static func run(
+        _ arguments: [String], environment: [String: String],
+        killWhen: (@Sendable (String) -> Bool)? = nil
+    ) throws -> Output {
         guard FileManager.default.isExecutableFile(atPath: executable) else { throw MissingExecutable(path: executable) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -217,8 +218,10 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         return fault
     }
 
-    private func serve(_ client: Int32, method: String, path: String, content: Data?, range: String?,
-                       rangeHeader: String? = nil, dropAfter: Int?) {
+    private func serve(
+        _ client: Int32, method: String, path: String, content: Data?, range: String?,
+        rangeHeader: String? = nil, dropAfter: Int?
+    ) {
         let requestedRange = rangeHeader ?? range
         guard let body = content ?? file(at: path) else {
             record(method, path, requestedRange, status: 404)
@@ -242,7 +245,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         if let dropAfter {
             sendHead(client, status: status, headers: headers, length: slice.count)
             sendAll(client, slice.prefix(dropAfter))
-            return // the caller closes the socket mid-body
+            return  // the caller closes the socket mid-body
         }
         respond(client, status: status, headers: headers, body: slice, method: method)
     }

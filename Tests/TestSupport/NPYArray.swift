@@ -30,7 +30,8 @@ public struct NPYArray: Sendable {
         let header = String(decoding: bytes[headerStart..<(headerStart + headerLength)], as: UTF8.self)
         guard !header.contains("'fortran_order': True") else { throw TestDataError("\(path) is Fortran-ordered") }
         guard let shapeStart = header.range(of: "'shape': ("),
-              let shapeEnd = header[shapeStart.upperBound...].firstIndex(of: ")") else {
+            let shapeEnd = header[shapeStart.upperBound...].firstIndex(of: ")")
+        else {
             throw TestDataError("\(path): no shape in header \(header)")
         }
         shape = header[shapeStart.upperBound..<shapeEnd]
@@ -40,7 +41,9 @@ public struct NPYArray: Sendable {
         if header.contains("'<f4'") {
             guard bytes.count >= body + count * 4 else { throw TestDataError("\(path) is truncated") }
             floats = bytes.withUnsafeBytes { raw in
-                (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: body + $0 * 4, as: UInt32.self))) }
+                (0..<count).map {
+                    Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: body + $0 * 4, as: UInt32.self)))
+                }
             }
         } else if header.contains("'<i4'") {
             guard bytes.count >= body + count * 4 else { throw TestDataError("\(path) is truncated") }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tokenizers
 
 /// The pre-tokenizer scanners against the regexes they stand for. Expected pieces come from
@@ -34,7 +35,9 @@ import Testing
         for (text, pieces) in Self.expected(name) {
             let got = Self.split(text, with: preTokenizer)
             // Compare bytes: String equality would treat "e\u{301}" and "é" as equal.
-            #expect(got.map { Array($0.unicodeScalars) } == pieces.map { Array($0.unicodeScalars) }, "\(name): \(text.debugDescription) -> \(got)")
+            #expect(
+                got.map { Array($0.unicodeScalars) } == pieces.map { Array($0.unicodeScalars) },
+                "\(name): \(text.debugDescription) -> \(got)")
         }
     }
 
@@ -55,8 +58,9 @@ import Testing
         // The tokenizer refuses such a name itself, for callers that do not ask the catalog first.
         let vocabulary = Vocabulary(pieces: ["a"], types: [.normal], scores: [0])
         #expect(throws: TokenizerError.unknownPreTokenizer("no-such-pre")) {
-            try ByteLevelBPETokenizer(vocabulary: vocabulary, merges: [], preTokenizerName: "no-such-pre", ignoresMerges: false,
-                                      bosID: nil, eosID: nil, addsBOS: false, addsEOS: false)
+            try ByteLevelBPETokenizer(
+                vocabulary: vocabulary, merges: [], preTokenizerName: "no-such-pre", ignoresMerges: false,
+                bosID: nil, eosID: nil, addsBOS: false, addsEOS: false)
         }
     }
 
@@ -71,7 +75,10 @@ extension TokenizerPreTokenizerTests {
     static let gpt2: [(String, [String])] = [
         ("Hello world", ["Hello", " world"]),
         ("  two  spaces  ", [" ", " two", " ", " spaces", "  "]),
-        ("don't DON'T it's I'M we've THEY'LL", ["don", "'t", " DON", "'", "T", " it", "'s", " I", "'", "M", " we", "'ve", " THEY", "'", "LL"]),
+        (
+            "don't DON'T it's I'M we've THEY'LL",
+            ["don", "'t", " DON", "'", "T", " it", "'s", " I", "'", "M", " we", "'ve", " THEY", "'", "LL"]
+        ),
         ("x=42;y=-7", ["x", "=", "42", ";", "y", "=-", "7"]),
         ("12345678", ["12345678"]),
         (" 2024 ", [" 2024", " "]),
@@ -99,7 +106,10 @@ extension TokenizerPreTokenizerTests {
     static let smollm: [(String, [String])] = [
         ("Hello world", ["Hello", " world"]),
         ("  two  spaces  ", [" ", " two", " ", " spaces", "  "]),
-        ("don't DON'T it's I'M we've THEY'LL", ["don", "'t", " DON", "'", "T", " it", "'s", " I", "'", "M", " we", "'ve", " THEY", "'", "LL"]),
+        (
+            "don't DON'T it's I'M we've THEY'LL",
+            ["don", "'t", " DON", "'", "T", " it", "'s", " I", "'", "M", " we", "'ve", " THEY", "'", "LL"]
+        ),
         ("x=42;y=-7", ["x", "=", "4", "2", ";", "y", "=-", "7"]),
         ("12345678", ["1", "2", "3", "4", "5", "6", "7", "8"]),
         (" 2024 ", [" ", "2", "0", "2", "4", " "]),
@@ -183,7 +193,10 @@ extension TokenizerPreTokenizerTests {
     static let `default`: [(String, [String])] = [
         ("Hello world", ["Hello", " world"]),
         ("  two  spaces  ", [" ", " two", " ", " spaces", "  "]),
-        ("don't DON'T it's I'M we've THEY'LL", ["don", "'", "t", " DON", "'", "T", " it", "'", "s", " I", "'", "M", " we", "'", "ve", " THEY", "'", "LL"]),
+        (
+            "don't DON'T it's I'M we've THEY'LL",
+            ["don", "'", "t", " DON", "'", "T", " it", "'", "s", " I", "'", "M", " we", "'", "ve", " THEY", "'", "LL"]
+        ),
         ("x=42;y=-7", ["x", "=", "42", ";", "y", "=-", "7"]),
         ("12345678", ["123", "456", "78"]),
         (" 2024 ", [" ", "202", "4", " "]),

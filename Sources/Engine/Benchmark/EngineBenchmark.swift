@@ -35,9 +35,11 @@ public struct EngineBenchmark {
     public static let defaultShapes = [(1, 64), (8, 64), (1, 512)]
 
     /// Loads the model at `path` and measures every figure the README quotes.
-    public static func run(modelPath path: String, threads: Int, repeats: Int,
-                           shapes: [(batch: Int, length: Int)] = defaultShapes, decodeSteps: Int = 64,
-                           progress: (Figure) -> Void = { _ in }) throws -> Report {
+    public static func run(
+        modelPath path: String, threads: Int, repeats: Int,
+        shapes: [(batch: Int, length: Int)] = defaultShapes, decodeSteps: Int = 64,
+        progress: (Figure) -> Void = { _ in }
+    ) throws -> Report {
         let start = DispatchTime.now()
         let network = try LlamaModel(gguf: GGUFFile(path: path), threads: threads)
         let load = seconds(since: start)
@@ -51,8 +53,9 @@ public struct EngineBenchmark {
             figures.append(try bench.decode(prompt: 64, steps: decodeSteps))
             progress(figures.last!)
         }
-        return Report(model: (path as NSString).lastPathComponent, threads: threads, loadSeconds: load,
-                      figures: figures, peakRSSMegabytes: peakRSSMegabytes)
+        return Report(
+            model: (path as NSString).lastPathComponent, threads: threads, loadSeconds: load,
+            figures: figures, peakRSSMegabytes: peakRSSMegabytes)
     }
 
     public init(model: any LanguageModel, repeats: Int = 3) {

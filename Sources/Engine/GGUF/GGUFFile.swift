@@ -71,7 +71,8 @@ public final class GGUFFile: @unchecked Sendable {
         var alignment = 32
         if let raw = values["general.alignment"] {
             guard let a = raw.int, a > 0, a & (a - 1) == 0 else {
-                throw EngineError.malformedGGUF(path: path, detail: "metadata 'general.alignment' is \(Self.printable(raw.description)), not a power of two")
+                throw EngineError.malformedGGUF(
+                    path: path, detail: "metadata 'general.alignment' is \(Self.printable(raw.description)), not a power of two")
             }
             alignment = a
         }
@@ -112,22 +113,29 @@ public final class GGUFFile: @unchecked Sendable {
                 elements = p
             }
             guard let rowBytes = info.type.rowBytes(info.dims[0]) else {
-                throw EngineError.malformedGGUF(path: path, detail: "\(what) has rows of \(info.dims[0]) values, not a multiple of the \(info.type) block size \(info.type.blockSize)")
+                throw EngineError.malformedGGUF(
+                    path: path,
+                    detail:
+                        "\(what) has rows of \(info.dims[0]) values, not a multiple of the \(info.type) block size \(info.type.blockSize)")
             }
             let (byteCount, overflow) = rowBytes.multipliedReportingOverflow(by: elements / info.dims[0])
             guard !overflow else { throw EngineError.malformedGGUF(path: path, detail: "\(what) is too large") }
             guard info.offset % alignment == 0 else {
-                throw EngineError.malformedGGUF(path: path, detail: "\(what) starts at data offset \(info.offset), not a multiple of the alignment \(alignment)")
+                throw EngineError.malformedGGUF(
+                    path: path, detail: "\(what) starts at data offset \(info.offset), not a multiple of the alignment \(alignment)")
             }
             let start = dataOffset + info.offset
             guard start <= mapped.bytes.count, byteCount <= mapped.bytes.count - start else {
-                throw EngineError.malformedGGUF(path: path, detail: "\(what) needs bytes \(start)..<\(start + byteCount) but the file has \(mapped.bytes.count)")
+                throw EngineError.malformedGGUF(
+                    path: path, detail: "\(what) needs bytes \(start)..<\(start + byteCount) but the file has \(mapped.bytes.count)")
             }
             guard index.updateValue(tensors.count, forKey: info.name) == nil else {
                 throw EngineError.malformedGGUF(path: path, detail: "\(what) appears twice")
             }
-            tensors.append(GGUFTensorInfo(name: info.name, dimensions: info.dims, type: info.type,
-                                          fileOffset: start, byteCount: byteCount))
+            tensors.append(
+                GGUFTensorInfo(
+                    name: info.name, dimensions: info.dims, type: info.type,
+                    fileOffset: start, byteCount: byteCount))
         }
         self.tensors = tensors
         tensorIndex = index

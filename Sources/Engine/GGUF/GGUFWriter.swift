@@ -13,7 +13,8 @@ public struct GGUFWriter: Sendable {
 
     public init(alignment: Int = 32) throws {
         guard alignment > 0, alignment & (alignment - 1) == 0 else {
-            throw EngineError.invalidArgument("a GGUF alignment of \(alignment) is not a power of two; use 32 unless a reader needs otherwise.")
+            throw EngineError.invalidArgument(
+                "a GGUF alignment of \(alignment) is not a power of two; use 32 unless a reader needs otherwise.")
         }
         self.alignment = alignment
         if alignment != 32 {
@@ -41,8 +42,11 @@ public struct GGUFWriter: Sendable {
             throw EngineError.invalidArgument("the GGUF tensor name '\(name)' is empty or used twice; give each tensor its own name.")
         }
         guard (1...4).contains(dimensions.count), dimensions.allSatisfy({ $0 > 0 }),
-              dimensions.reduce(1, *) == values.count else {
-            throw EngineError.invalidArgument("tensor '\(name)' has dimensions \(dimensions) for \(values.count) values; give 1 to 4 positive dimensions whose product is the value count.")
+            dimensions.reduce(1, *) == values.count
+        else {
+            throw EngineError.invalidArgument(
+                "tensor '\(name)' has dimensions \(dimensions) for \(values.count) values; give 1 to 4 positive dimensions whose product is the value count."
+            )
         }
         tensors.append((name, dimensions, values))
     }
@@ -88,13 +92,15 @@ public struct GGUFWriter: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw EngineError.invalidArgument("cannot create the folder \(directory) for \(path): \(error.localizedDescription); choose a writable output path.")
+            throw EngineError.invalidArgument(
+                "cannot create the folder \(directory) for \(path): \(error.localizedDescription); choose a writable output path.")
         }
         let temporary = directory + "/." + url.lastPathComponent + ".tmp-" + UUID().uuidString
         let data = serialized()
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else {
-            throw EngineError.invalidArgument("cannot write \(path): \(String(cString: strerror(errno))); check that the folder is writable.")
+            throw EngineError.invalidArgument(
+                "cannot write \(path): \(String(cString: strerror(errno))); check that the folder is writable.")
         }
         var failure: String? = nil
         data.withUnsafeBytes { raw in

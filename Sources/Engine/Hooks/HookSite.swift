@@ -20,7 +20,8 @@ public enum HookSite: Hashable, Sendable, CustomStringConvertible, Codable {
         switch self {
         case .embeddings: return nil
         case let .attentionHeads(l), let .attentionOutput(l), let .mlpGate(l), let .mlpActivation(l),
-             let .mlpOutput(l), let .residual(l): return l
+            let .mlpOutput(l), let .residual(l):
+            return l
         }
     }
 
@@ -43,9 +44,13 @@ public enum HookSite: Hashable, Sendable, CustomStringConvertible, Codable {
 
     /// Parses `residual(3)`, `attention-heads(12)`, `embeddings`.
     public init?(_ text: String) {
-        if text == "embeddings" { self = .embeddings; return }
+        if text == "embeddings" {
+            self = .embeddings
+            return
+        }
         guard let open = text.firstIndex(of: "("), text.hasSuffix(")"),
-              let layer = Int(text[text.index(after: open)..<text.index(before: text.endIndex)]), layer >= 0 else { return nil }
+            let layer = Int(text[text.index(after: open)..<text.index(before: text.endIndex)]), layer >= 0
+        else { return nil }
         guard let site = HookSite(kind: String(text[..<open]), layer: layer) else { return nil }
         self = site
     }

@@ -22,7 +22,9 @@ struct LlamaAttention {
         let qW = c.queryWidth, kvW = c.kvWidth, stride = qW + 2 * kvW
         let normed = s.normed.reserve(t * c.hiddenSize)
         norm.withUnsafeBufferPointer {
-            Ops.rmsNorm(residual, rows: t, width: c.hiddenSize, weight: $0.baseAddress!, epsilon: c.rmsNormEpsilon, into: normed, threads: pass.threads)
+            Ops.rmsNorm(
+                residual, rows: t, width: c.hiddenSize, weight: $0.baseAddress!, epsilon: c.rmsNormEpsilon, into: normed,
+                threads: pass.threads)
         }
         let qkvOut = s.qkv.reserve(t * stride)
         qkv.multiply(normed, m: t, into: qkvOut, scratch: s.weights, shared: s.sharedWeights, threads: pass.threads)
@@ -30,8 +32,10 @@ struct LlamaAttention {
             qkvBias.withUnsafeBufferPointer { Ops.addBias($0.baseAddress!, to: qkvOut, rows: t, width: stride, stride: stride) }
         }
         let cos = UnsafePointer(s.ropeCos.pointer), sin = UnsafePointer(s.ropeSin.pointer)
-        Ops.ropeAdjacent(qkvOut, rows: t, stride: stride, heads: c.headCount, headDim: c.headDim, dims: c.ropeDimensions, cos: cos, sin: sin)
-        Ops.ropeAdjacent(qkvOut + qW, rows: t, stride: stride, heads: c.kvHeadCount, headDim: c.headDim, dims: c.ropeDimensions, cos: cos, sin: sin)
+        Ops.ropeAdjacent(
+            qkvOut, rows: t, stride: stride, heads: c.headCount, headDim: c.headDim, dims: c.ropeDimensions, cos: cos, sin: sin)
+        Ops.ropeAdjacent(
+            qkvOut + qW, rows: t, stride: stride, heads: c.kvHeadCount, headDim: c.headDim, dims: c.ropeDimensions, cos: cos, sin: sin)
         for sequence in pass.layout.sequences { store(sequence, qkvOut, stride: stride) }
 
         let heads = s.heads.reserve(t * qW)
@@ -40,8 +44,9 @@ struct LlamaAttention {
         let qkvs = UncheckedSendable(qkvOut), headss = UncheckedSendable(heads)
         Parallel.forRanges(work.count, threads: pass.threads, grain: 1) { chunk, range in
             for (q, h) in work[range] {
-                attend(pass.layout.sequences[q], head: h, qkvs.value, stride: stride, into: headss.value,
-                       scores: s.scores[chunk])
+                attend(
+                    pass.layout.sequences[q], head: h, qkvs.value, stride: stride, into: headss.value,
+                    scores: s.scores[chunk])
             }
         }
         pass.hook(.attentionHeads(layer), heads, width: qW, heads: c.headCount)
@@ -50,8 +55,10 @@ struct LlamaAttention {
 
     /// residual += heads · Woᵀ over `t` rows (fewer than the pass's tokens when the last
     /// layer runs only the rows whose logits are wanted).
-    func project(_ heads: UnsafeMutablePointer<Float>, rows t: Int, into residual: UnsafeMutablePointer<Float>,
-                 _ pass: ForwardPass) {
+    func project(
+        _ heads: UnsafeMutablePointer<Float>, rows t: Int, into residual: UnsafeMutablePointer<Float>,
+        _ pass: ForwardPass
+    ) {
         let c = config, s = pass.scratch
         // Without an editor at the projection's output, sgemm adds it to the residual itself
         // (beta = 1), which saves a zeroing pass and an addition pass over t × hidden.
@@ -61,8 +68,9 @@ struct LlamaAttention {
             pass.hook(.attentionOutput(layer), projected, width: c.hiddenSize)
             Ops.add(projected, into: residual, count: t * c.hiddenSize)
         } else {
-            output.multiply(heads, m: t, into: residual, accumulate: true, scratch: s.weights, shared: s.sharedWeights,
-                            threads: pass.threads)
+            output.multiply(
+                heads, m: t, into: residual, accumulate: true, scratch: s.weights, shared: s.sharedWeights,
+                threads: pass.threads)
         }
     }
 
@@ -79,8 +87,10 @@ struct LlamaAttention {
     }
 
     /// softmax(q·kᵀ/√d + causal mask)·v for one query head of one sequence.
-    private func attend(_ sequence: BatchLayout.Sequence, head h: Int, _ qkvOut: UnsafeMutablePointer<Float>, stride: Int,
-                        into heads: UnsafeMutablePointer<Float>, scores buffer: FloatBuffer) {
+    private func attend(
+        _ sequence: BatchLayout.Sequence, head h: Int, _ qkvOut: UnsafeMutablePointer<Float>, stride: Int,
+        into heads: UnsafeMutablePointer<Float>, scores buffer: FloatBuffer
+    ) {
         let c = config, qW = c.queryWidth, kvW = c.kvWidth, hd = c.headDim
         let n = sequence.count, total = sequence.past + n
         guard n > 0 else { return }
@@ -92,8 +102,9 @@ struct LlamaAttention {
         // Keys and values: the sequence's state (already extended; a fork's first positions
         // are its parent's), or the new rows themselves.
         guard let state = sequence.state else {
-            BLAS.gemmTransposedB(m: n, n: total, k: hd, a: query, lda: stride, b: rows + qW + g * hd, ldb: stride,
-                                 c: scores, ldc: total, alpha: scale)
+            BLAS.gemmTransposedB(
+                m: n, n: total, k: hd, a: query, lda: stride, b: rows + qW + g * hd, ldb: stride,
+                c: scores, ldc: total, alpha: scale)
             Ops.maskedSoftmax(scores, rows: n, width: total) { sequence.past + $0 + 1 }
             BLAS.gemm(m: n, n: hd, k: total, a: scores, lda: total, b: rows + qW + kvW + g * hd, ldb: stride, c: out, ldc: qW)
             return
@@ -101,16 +112,19 @@ struct LlamaAttention {
         let (inherited, own) = state.segments(layer, total: total)
         let first = inherited?.count ?? 0
         if let inherited {
-            BLAS.gemmTransposedB(m: n, n: first, k: hd, a: query, lda: stride, b: inherited.keys + g * hd, ldb: kvW,
-                                 c: scores, ldc: total, alpha: scale)
+            BLAS.gemmTransposedB(
+                m: n, n: first, k: hd, a: query, lda: stride, b: inherited.keys + g * hd, ldb: kvW,
+                c: scores, ldc: total, alpha: scale)
         }
-        BLAS.gemmTransposedB(m: n, n: own.count, k: hd, a: query, lda: stride, b: own.keys + g * hd, ldb: kvW,
-                             c: scores + first, ldc: total, alpha: scale)
+        BLAS.gemmTransposedB(
+            m: n, n: own.count, k: hd, a: query, lda: stride, b: own.keys + g * hd, ldb: kvW,
+            c: scores + first, ldc: total, alpha: scale)
         Ops.maskedSoftmax(scores, rows: n, width: total) { sequence.past + $0 + 1 }
         if let inherited {
             BLAS.gemm(m: n, n: hd, k: first, a: scores, lda: total, b: inherited.values + g * hd, ldb: kvW, c: out, ldc: qW)
         }
-        BLAS.gemm(m: n, n: hd, k: own.count, a: scores + first, lda: total, b: own.values + g * hd, ldb: kvW,
-                  c: out, ldc: qW, beta: first > 0 ? 1 : 0)
+        BLAS.gemm(
+            m: n, n: hd, k: own.count, a: scores + first, lda: total, b: own.values + g * hd, ldb: kvW,
+            c: out, ldc: qW, beta: first > 0 ? 1 : 0)
     }
 }

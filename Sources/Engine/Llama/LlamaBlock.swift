@@ -9,22 +9,25 @@ struct LlamaBlock {
         let p = "blk.\(l)."
         var bias: [Float]? = nil
         if c.attentionBias {
-            bias = try gguf.vector(p + "attn_q.bias", count: c.queryWidth)
+            bias =
+                try gguf.vector(p + "attn_q.bias", count: c.queryWidth)
                 + gguf.vector(p + "attn_k.bias", count: c.kvWidth)
                 + gguf.vector(p + "attn_v.bias", count: c.kvWidth)
         }
         attention = LlamaAttention(
             layer: l, config: c,
             norm: try gguf.vector(p + "attn_norm.weight", count: c.hiddenSize),
-            qkv: try gguf.weightMatrix([p + "attn_q.weight", p + "attn_k.weight", p + "attn_v.weight"],
-                                       columns: c.hiddenSize, rows: [c.queryWidth, c.kvWidth, c.kvWidth]),
+            qkv: try gguf.weightMatrix(
+                [p + "attn_q.weight", p + "attn_k.weight", p + "attn_v.weight"],
+                columns: c.hiddenSize, rows: [c.queryWidth, c.kvWidth, c.kvWidth]),
             qkvBias: bias,
             output: try gguf.weightMatrix([p + "attn_output.weight"], columns: c.queryWidth, rows: [c.hiddenSize]))
         mlp = LlamaMLP(
             layer: l, config: c,
             norm: try gguf.vector(p + "ffn_norm.weight", count: c.hiddenSize),
-            gateUp: try gguf.weightMatrix([p + "ffn_gate.weight", p + "ffn_up.weight"],
-                                          columns: c.hiddenSize, rows: [c.intermediateSize, c.intermediateSize]),
+            gateUp: try gguf.weightMatrix(
+                [p + "ffn_gate.weight", p + "ffn_up.weight"],
+                columns: c.hiddenSize, rows: [c.intermediateSize, c.intermediateSize]),
             down: try gguf.weightMatrix([p + "ffn_down.weight"], columns: c.intermediateSize, rows: [c.hiddenSize]))
     }
 
@@ -45,8 +48,10 @@ struct LlamaBlock {
     /// projection and the MLP (84% of a layer's products) run on `kept` rows only. Writes
     /// those rows' block outputs, in `kept` order, to `output` (kept.count × hidden).
     /// Only valid when `editorNeedsEveryRow` is false.
-    func apply(_ residual: UnsafeMutablePointer<Float>, keeping kept: [Int], into output: UnsafeMutablePointer<Float>,
-               _ pass: ForwardPass) {
+    func apply(
+        _ residual: UnsafeMutablePointer<Float>, keeping kept: [Int], into output: UnsafeMutablePointer<Float>,
+        _ pass: ForwardPass
+    ) {
         let c = attention.config, d = c.hiddenSize, qW = c.queryWidth
         let heads = attention.attend(residual, pass)
         let keptHeads = pass.scratch.projected.reserve(max(kept.count, 1) * qW)

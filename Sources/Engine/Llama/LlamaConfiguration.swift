@@ -24,7 +24,11 @@ public struct LlamaConfiguration: Sendable, Equatable {
     public init(gguf: GGUFFile) throws {
         let arch = try gguf.string("general.architecture")
         guard Self.supportedArchitectures.contains(arch) else {
-            throw EngineError.unsupported(path: gguf.path, detail: "architecture '\(arch)' is not one the engine runs (supported: \(Self.supportedArchitectures.sorted().joined(separator: ", ")))")
+            throw EngineError.unsupported(
+                path: gguf.path,
+                detail:
+                    "architecture '\(arch)' is not one the engine runs (supported: \(Self.supportedArchitectures.sorted().joined(separator: ", ")))"
+            )
         }
         architecture = arch
         layerCount = try gguf.int("\(arch).block_count")
@@ -53,7 +57,8 @@ public struct LlamaConfiguration: Sendable, Equatable {
             ("\(arch).vocab_size", vocabularySize == embedding.dimensions[1]),
         ]
         for (key, ok) in checks where !ok {
-            throw EngineError.malformedGGUF(path: gguf.path, detail: "metadata '\(key)' is inconsistent with the other hyperparameters or tensor shapes")
+            throw EngineError.malformedGGUF(
+                path: gguf.path, detail: "metadata '\(key)' is inconsistent with the other hyperparameters or tensor shapes")
         }
     }
 }

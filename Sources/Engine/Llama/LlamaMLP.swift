@@ -13,7 +13,9 @@ struct LlamaMLP {
         let c = config, s = pass.scratch, f = c.intermediateSize
         let normed = s.normed.reserve(t * c.hiddenSize)
         norm.withUnsafeBufferPointer {
-            Ops.rmsNorm(residual, rows: t, width: c.hiddenSize, weight: $0.baseAddress!, epsilon: c.rmsNormEpsilon, into: normed, threads: pass.threads)
+            Ops.rmsNorm(
+                residual, rows: t, width: c.hiddenSize, weight: $0.baseAddress!, epsilon: c.rmsNormEpsilon, into: normed,
+                threads: pass.threads)
         }
         let gu = s.gateUp.reserve(t * 2 * f)
         gateUp.multiply(normed, m: t, into: gu, scratch: s.weights, shared: s.sharedWeights, threads: pass.threads)
@@ -34,8 +36,9 @@ struct LlamaMLP {
             pass.hook(.mlpOutput(layer), projected, width: c.hiddenSize)
             Ops.add(projected, into: residual, count: t * c.hiddenSize)
         } else {
-            down.multiply(gu, m: t, lda: 2 * f, into: residual, accumulate: true, scratch: s.weights,
-                          shared: s.sharedWeights, threads: pass.threads)
+            down.multiply(
+                gu, m: t, lda: 2 * f, into: residual, accumulate: true, scratch: s.weights,
+                shared: s.sharedWeights, threads: pass.threads)
         }
     }
 }

@@ -24,10 +24,13 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         let c = try LlamaConfiguration(gguf: gguf)
         configuration = c
         self.gguf = gguf
-        shape = ModelShape(layerCount: c.layerCount, hiddenSize: c.hiddenSize, headCount: c.headCount,
-                           headDim: c.headDim, intermediateSize: c.intermediateSize, vocabularySize: c.vocabularySize)
+        shape = ModelShape(
+            layerCount: c.layerCount, hiddenSize: c.hiddenSize, headCount: c.headCount,
+            headDim: c.headDim, intermediateSize: c.intermediateSize, vocabularySize: c.vocabularySize)
         embedding = try gguf.weightMatrix(["token_embd.weight"], columns: c.hiddenSize, rows: [c.vocabularySize])
-        output = c.tiedOutput ? embedding
+        output =
+            c.tiedOutput
+            ? embedding
             : try gguf.weightMatrix(["output.weight"], columns: c.hiddenSize, rows: [c.vocabularySize])
         finalNorm = try gguf.vector("output_norm.weight", count: c.hiddenSize)
         blocks = try (0..<c.layerCount).map { try LlamaBlock(layer: $0, config: c, gguf: gguf) }
@@ -55,8 +58,9 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         pass.hook(.embeddings, residual, width: d)
 
         let half = c.ropeDimensions / 2
-        Ops.ropeTables(positions: layout.positions, dims: c.ropeDimensions, theta: c.ropeTheta,
-                       cos: s.ropeCos.reserve(max(t, 1) * half), sin: s.ropeSin.reserve(max(t, 1) * half))
+        Ops.ropeTables(
+            positions: layout.positions, dims: c.ropeDimensions, theta: c.ropeTheta,
+            cos: s.ropeCos.reserve(max(t, 1) * half), sin: s.ropeSin.reserve(max(t, 1) * half))
         // Only the requested rows go through the final norm and the large output matrix, and
         // (unless an editor reads the last layer) through the last layer's projections.
         let wanted = layout.sequences.flatMap { seq in seq.logitRows.map { seq.firstRow + $0 } }
@@ -71,21 +75,26 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         for sequence in layout.sequences { sequence.state?.advance(by: sequence.count) }
         let normed = s.normed.reserve(max(wanted.count, 1) * d)
         finalNorm.withUnsafeBufferPointer {
-            Ops.rmsNorm(gathered, rows: wanted.count, width: d, weight: $0.baseAddress!, epsilon: c.rmsNormEpsilon, into: normed, threads: pass.threads)
+            Ops.rmsNorm(
+                gathered, rows: wanted.count, width: d, weight: $0.baseAddress!, epsilon: c.rmsNormEpsilon, into: normed,
+                threads: pass.threads)
         }
         let v = c.vocabularySize
         var all = [Float](repeating: 0, count: wanted.count * v)
         if !wanted.isEmpty {
             all.withUnsafeMutableBufferPointer {
-                output.multiply(normed, m: wanted.count, into: $0.baseAddress!, scratch: s.weights, shared: s.sharedWeights, threads: pass.threads)
+                output.multiply(
+                    normed, m: wanted.count, into: $0.baseAddress!, scratch: s.weights, shared: s.sharedWeights, threads: pass.threads)
             }
         }
         var results: [Logits] = []
         var offset = 0
         for sequence in layout.sequences {
             let count = sequence.logitRows.count
-            results.append(Logits(rows: sequence.logitRows, vocabularySize: v,
-                                  storage: all[(offset * v)..<((offset + count) * v)]))
+            results.append(
+                Logits(
+                    rows: sequence.logitRows, vocabularySize: v,
+                    storage: all[(offset * v)..<((offset + count) * v)]))
             offset += count
         }
         return results

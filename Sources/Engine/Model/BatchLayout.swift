@@ -30,7 +30,8 @@ struct BatchLayout {
                 throw EngineError.invalidArgument("sequence \(s): token id \(bad) is outside the vocabulary (0..<\(vocabularySize))")
             }
             if let state = input.state, inputs[..<s].contains(where: { $0.state === state }) {
-                throw EngineError.invalidArgument("sequence \(s) shares its KV state with an earlier sequence; give each its own (state.copy())")
+                throw EngineError.invalidArgument(
+                    "sequence \(s) shares its KV state with an earlier sequence; give each its own (state.copy())")
             }
             sequences.append(Sequence(firstRow: tokens.count, count: n, past: past, state: input.state, logitRows: logitRows))
             for i in 0..<n {

@@ -12,9 +12,14 @@ extension ChatTemplate {
             return tokens[id].string ?? fallback
         }
         guard let format = Self.recognise(template) else {
-            throw EngineError.unsupported(path: gguf.path, detail: "metadata 'tokenizer.chat_template' is none of the recognised chat formats (ChatML <|im_start|>, Llama 3 <|start_header_id|>, [INST], Gemma <start_of_turn>); render the prompt yourself or add the format to ChatTemplate")
+            throw EngineError.unsupported(
+                path: gguf.path,
+                detail:
+                    "metadata 'tokenizer.chat_template' is none of the recognised chat formats (ChatML <|im_start|>, Llama 3 <|start_header_id|>, [INST], Gemma <start_of_turn>); render the prompt yourself or add the format to ChatTemplate"
+            )
         }
-        self.init(format: format, bosText: text("tokenizer.ggml.bos_token_id", "<s>"),
-                  eosText: text("tokenizer.ggml.eos_token_id", "</s>"))
+        self.init(
+            format: format, bosText: text("tokenizer.ggml.bos_token_id", "<s>"),
+            eosText: text("tokenizer.ggml.eos_token_id", "</s>"))
     }
 }

@@ -27,8 +27,10 @@ final class ForwardPass {
     @inline(__always)
     func hook(_ site: HookSite, _ data: UnsafeMutablePointer<Float>, width: Int, stride: Int? = nil, heads: Int = 1) {
         guard let editor, editor.wants(site) else { return }
-        editor.visit(ActivationView(site: site, data: data, width: width, stride: stride ?? width,
-                                    rows: layout.rows, heads: heads))
+        editor.visit(
+            ActivationView(
+                site: site, data: data, width: width, stride: stride ?? width,
+                rows: layout.rows, heads: heads))
     }
 }
 

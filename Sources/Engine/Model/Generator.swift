@@ -23,8 +23,10 @@ public struct Generator {
     /// Generates up to `maxTokens` tokens after `prompt`, stopping at EOS (when
     /// `stopAtEOS`) or when the text contains one of `stopStrings` (which is cut off).
     /// `onText` receives text as it becomes complete UTF-8.
-    public func generate(prompt: [Int32], maxTokens: Int, stopStrings: [String] = [], stopAtEOS: Bool = true,
-                         editor: ActivationEditor? = nil, onText: (String) -> Void = { _ in }) throws -> Output {
+    public func generate(
+        prompt: [Int32], maxTokens: Int, stopStrings: [String] = [], stopAtEOS: Bool = true,
+        editor: ActivationEditor? = nil, onText: (String) -> Void = { _ in }
+    ) throws -> Output {
         guard !prompt.isEmpty else { throw EngineError.invalidArgument("the prompt is empty: give at least one token") }
         let state = network.makeState()
         var logits = try network.forward([SequenceInput(tokens: prompt, state: state)], editor: editor)[0]
@@ -33,11 +35,17 @@ public struct Generator {
         var reason = StopReason.maxTokens
         while tokens.count < maxTokens {
             let next = TokenSampler.greedy(logits.last)
-            if stopAtEOS, next == tokenizer.eosID { reason = .endOfSequence; break }
+            if stopAtEOS, next == tokenizer.eosID {
+                reason = .endOfSequence
+                break
+            }
             tokens.append(next)
             let piece = stream.append(tokenizer.bytes(of: next))
             if !piece.isEmpty { onText(piece) }
-            if stream.stopped { reason = .stopString; break }
+            if stream.stopped {
+                reason = .stopString
+                break
+            }
             if tokens.count < maxTokens {
                 logits = try network.forward([SequenceInput(tokens: [next], state: state)], editor: editor)[0]
             }

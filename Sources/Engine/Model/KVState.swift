@@ -46,8 +46,9 @@ public final class KVState: @unchecked Sendable {
     /// growing, but can no longer be truncated below its current length.
     public func fork(reserving extra: Int = 16) -> KVState {
         let root = parent ?? self
-        let child = KVState(layerCount: layerCount, width: width, capacity: ownLength + extra, parent: root,
-                            inherited: parent == nil ? length : inherited)
+        let child = KVState(
+            layerCount: layerCount, width: width, capacity: ownLength + extra, parent: root,
+            inherited: parent == nil ? length : inherited)
         root.pinned = max(root.pinned, child.inherited)
         for l in 0..<layerCount {
             child.keys[l].update(from: keys[l], count: parent == nil ? 0 : ownLength * width)
@@ -74,8 +75,9 @@ public final class KVState: @unchecked Sendable {
 
     /// Drops everything after the first `count` tokens (e.g. to rescore a shorter prefix).
     public func truncate(to count: Int) {
-        precondition(count >= max(pinned, inherited),
-                     "KVState.truncate(to: \(count)): forks read the first \(max(pinned, inherited)) positions; copy() the state instead")
+        precondition(
+            count >= max(pinned, inherited),
+            "KVState.truncate(to: \(count)): forks read the first \(max(pinned, inherited)) positions; copy() the state instead")
         length = min(length, max(0, count))
     }
 

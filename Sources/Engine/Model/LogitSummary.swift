@@ -21,7 +21,8 @@ public struct LogitSummary: Sendable, Equatable {
                 var start = 0
                 while start < values.count {
                     let count = min(Self.block, values.count - start)
-                    total += Double(Self.sumOfExponentials(values.baseAddress! + start, count: count, minus: top, scratch: scratch.baseAddress!))
+                    total += Double(
+                        Self.sumOfExponentials(values.baseAddress! + start, count: count, minus: top, scratch: scratch.baseAddress!))
                     start += count
                 }
             }
@@ -51,8 +52,10 @@ public struct LogitSummary: Sendable, Equatable {
     /// Σ exp(x[i] − shift): the exponentials go through VectorMath's vectorised loop into
     /// scratch, then eight lanes accumulate them (a plain float sum would not vectorise).
     @inline(__always)
-    private static func sumOfExponentials(_ x: UnsafePointer<Float>, count: Int, minus shift: Float,
-                                          scratch: UnsafeMutablePointer<Float>) -> Float {
+    private static func sumOfExponentials(
+        _ x: UnsafePointer<Float>, count: Int, minus shift: Float,
+        scratch: UnsafeMutablePointer<Float>
+    ) -> Float {
         for i in 0..<count { scratch[i] = VectorMath.exp(x[i] - shift) }
         var lanes = SIMD8<Float>()
         var i = 0

@@ -32,7 +32,11 @@ public enum ModelLoader {
         case _ where LlamaConfiguration.supportedArchitectures.contains(architecture):
             network = try LlamaModel(gguf: gguf, threads: threads)
         default:
-            throw EngineError.unsupported(path: path, detail: "architecture '\(architecture)' is not supported (supported: \(LlamaConfiguration.supportedArchitectures.sorted().joined(separator: ", ")))")
+            throw EngineError.unsupported(
+                path: path,
+                detail:
+                    "architecture '\(architecture)' is not supported (supported: \(LlamaConfiguration.supportedArchitectures.sorted().joined(separator: ", ")))"
+            )
         }
         let tokenizer = try TokenizerLoader.load(from: gguf)
         let template = gguf.metadata["tokenizer.chat_template"] == nil ? nil : try? ChatTemplate(gguf: gguf)

@@ -46,7 +46,11 @@ public struct TextStream {
         var seen = 0
         while i >= 0, seen < 4 {
             let b = bytes[i]
-            if b & 0xC0 == 0x80 { seen += 1; i -= 1; continue }
+            if b & 0xC0 == 0x80 {
+                seen += 1
+                i -= 1
+                continue
+            }
             let need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
             if need > seen + 1 { cut = i }
             break

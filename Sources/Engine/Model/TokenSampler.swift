@@ -6,8 +6,10 @@ import Foundation
 public enum TokenSampler {
     public static func greedy(_ logits: ArraySlice<Float>) -> Int32 { logits.argmaxIndex }
 
-    public static func sample(_ logits: ArraySlice<Float>, temperature: Double, topP: Double,
-                              generator: inout SplitMix64) -> Int32 {
+    public static func sample(
+        _ logits: ArraySlice<Float>, temperature: Double, topP: Double,
+        generator: inout SplitMix64
+    ) -> Int32 {
         guard temperature > 0 else { return greedy(logits) }
         let maximum = Double(logits.max() ?? 0)
         var weights = logits.map { exp((Double($0) - maximum) / temperature) }

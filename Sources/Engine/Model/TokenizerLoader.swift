@@ -11,7 +11,11 @@ public enum TokenizerLoader {
         case "llama":
             return try loadSentencePiece(gguf)
         default:
-            throw EngineError.unsupported(path: gguf.path, detail: "metadata 'tokenizer.ggml.model' is \(model.debugDescription); only \"gpt2\" (byte-level BPE) and \"llama\" (SentencePiece BPE) tokenizers are supported")
+            throw EngineError.unsupported(
+                path: gguf.path,
+                detail:
+                    "metadata 'tokenizer.ggml.model' is \(model.debugDescription); only \"gpt2\" (byte-level BPE) and \"llama\" (SentencePiece BPE) tokenizers are supported"
+            )
         }
     }
 
@@ -19,14 +23,19 @@ public enum TokenizerLoader {
         let vocabulary = try Vocabulary.load(from: gguf)
         let preName = try optionalString(gguf, "tokenizer.ggml.pre") ?? "default"
         guard PreTokenizerCatalog.knows(preName) else {
-            throw EngineError.unsupported(path: gguf.path, detail: "metadata 'tokenizer.ggml.pre' is \(preName.debugDescription), a pre-tokenizer this engine does not implement (known: \(PreTokenizerCatalog.knownNames))")
+            throw EngineError.unsupported(
+                path: gguf.path,
+                detail:
+                    "metadata 'tokenizer.ggml.pre' is \(preName.debugDescription), a pre-tokenizer this engine does not implement (known: \(PreTokenizerCatalog.knownNames))"
+            )
         }
         let mergeValues = try gguf.array("tokenizer.ggml.merges")
         var merges: [String] = []
         merges.reserveCapacity(mergeValues.count)
         for (index, value) in mergeValues.enumerated() {
             guard let s = value.string else {
-                throw EngineError.malformedGGUF(path: gguf.path, detail: "metadata 'tokenizer.ggml.merges' item \(index) is \(value.typeName), not a string")
+                throw EngineError.malformedGGUF(
+                    path: gguf.path, detail: "metadata 'tokenizer.ggml.merges' item \(index) is \(value.typeName), not a string")
             }
             merges.append(s)
         }
@@ -89,7 +98,8 @@ extension Vocabulary {
         pieces.reserveCapacity(tokenValues.count)
         for (index, value) in tokenValues.enumerated() {
             guard let s = value.string else {
-                throw EngineError.malformedGGUF(path: gguf.path, detail: "metadata 'tokenizer.ggml.tokens' item \(index) is \(value.typeName), not a string")
+                throw EngineError.malformedGGUF(
+                    path: gguf.path, detail: "metadata 'tokenizer.ggml.tokens' item \(index) is \(value.typeName), not a string")
             }
             pieces.append(s)
         }
@@ -98,11 +108,14 @@ extension Vocabulary {
         if gguf.metadata["tokenizer.ggml.token_type"] != nil {
             let values = try gguf.array("tokenizer.ggml.token_type")
             guard values.count == pieces.count else {
-                throw EngineError.malformedGGUF(path: gguf.path, detail: "metadata 'tokenizer.ggml.token_type' has \(values.count) items but there are \(pieces.count) tokens")
+                throw EngineError.malformedGGUF(
+                    path: gguf.path,
+                    detail: "metadata 'tokenizer.ggml.token_type' has \(values.count) items but there are \(pieces.count) tokens")
             }
             for (index, value) in values.enumerated() {
                 guard let raw = value.int else {
-                    throw EngineError.malformedGGUF(path: gguf.path, detail: "metadata 'tokenizer.ggml.token_type' item \(index) is \(value.typeName), not an integer")
+                    throw EngineError.malformedGGUF(
+                        path: gguf.path, detail: "metadata 'tokenizer.ggml.token_type' item \(index) is \(value.typeName), not an integer")
                 }
                 types[index] = TokenType(rawValue: Int32(truncatingIfNeeded: raw)) ?? .undefined
             }
@@ -112,11 +125,14 @@ extension Vocabulary {
         if gguf.metadata["tokenizer.ggml.scores"] != nil {
             let values = try gguf.array("tokenizer.ggml.scores")
             guard values.count == pieces.count else {
-                throw EngineError.malformedGGUF(path: gguf.path, detail: "metadata 'tokenizer.ggml.scores' has \(values.count) items but there are \(pieces.count) tokens")
+                throw EngineError.malformedGGUF(
+                    path: gguf.path,
+                    detail: "metadata 'tokenizer.ggml.scores' has \(values.count) items but there are \(pieces.count) tokens")
             }
             for (index, value) in values.enumerated() {
                 guard let score = value.double else {
-                    throw EngineError.malformedGGUF(path: gguf.path, detail: "metadata 'tokenizer.ggml.scores' item \(index) is \(value.typeName), not a number")
+                    throw EngineError.malformedGGUF(
+                        path: gguf.path, detail: "metadata 'tokenizer.ggml.scores' item \(index) is \(value.typeName), not a number")
                 }
                 scores[index] = Float(score)
             }

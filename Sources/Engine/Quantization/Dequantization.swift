@@ -5,10 +5,13 @@
 /// parity tests can compare whole weight matrices by sha256.
 public enum Dequantization {
     /// Dequantises `count` values (a whole number of blocks of `type`) starting at `source` into `destination`.
-    public static func dequantize(_ type: GGMLType, _ source: UnsafeRawPointer, count: Int,
-                                  into destination: UnsafeMutablePointer<Float>) {
-        precondition(count >= 0 && count % type.blockSize == 0,
-                     "dequantize: \(count) values is not a whole number of \(type) blocks of \(type.blockSize)")
+    public static func dequantize(
+        _ type: GGMLType, _ source: UnsafeRawPointer, count: Int,
+        into destination: UnsafeMutablePointer<Float>
+    ) {
+        precondition(
+            count >= 0 && count % type.blockSize == 0,
+            "dequantize: \(count) values is not a whole number of \(type) blocks of \(type.blockSize)")
         let blocks = count / type.blockSize
         switch type {
         case .f32: FloatFormats.copyF32(source, count: count, into: destination)

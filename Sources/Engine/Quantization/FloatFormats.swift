@@ -19,7 +19,8 @@ enum FloatFormats {
     static func halfToFloat(_ h: UInt16) -> Float {
         let w = UInt32(h) << 16
         let twoW = w &+ w
-        let magnitude = twoW < 1 << 27
+        let magnitude =
+            twoW < 1 << 27
             ? Float(bitPattern: (twoW >> 17) | 126 << 23) - 0.5
             : Float(bitPattern: (twoW >> 4) &+ 0xE0 << 23) * 0x1.0p-112
         return Float(bitPattern: (w & 0x8000_0000) | magnitude.bitPattern)

@@ -95,8 +95,10 @@ enum KQuantsHighBits {
     @inline(__always)
     static func scaleAndMin(_ packed: UnsafeRawPointer, _ j: Int) -> (UInt8, UInt8) {
         if j < 4 {
-            return (packed.load(fromByteOffset: j, as: UInt8.self) & 63,
-                    packed.load(fromByteOffset: j + 4, as: UInt8.self) & 63)
+            return (
+                packed.load(fromByteOffset: j, as: UInt8.self) & 63,
+                packed.load(fromByteOffset: j + 4, as: UInt8.self) & 63
+            )
         }
         let mixed = packed.load(fromByteOffset: j + 4, as: UInt8.self)
         let scaleTop = packed.load(fromByteOffset: j - 4, as: UInt8.self) >> 6

@@ -87,8 +87,9 @@ enum LegacyQuants {
     /// lowered to vector code.
     @inline(__always)
     private static func fifthBits(_ bits: UInt32) -> SIMD16<Int32> {
-        let lanes = SIMD16<Int32>(1 << 0, 1 << 1, 1 << 2, 1 << 3, 1 << 4, 1 << 5, 1 << 6, 1 << 7,
-                                  1 << 8, 1 << 9, 1 << 10, 1 << 11, 1 << 12, 1 << 13, 1 << 14, 1 << 15)
+        let lanes = SIMD16<Int32>(
+            1 << 0, 1 << 1, 1 << 2, 1 << 3, 1 << 4, 1 << 5, 1 << 6, 1 << 7,
+            1 << 8, 1 << 9, 1 << 10, 1 << 11, 1 << 12, 1 << 13, 1 << 14, 1 << 15)
         let bit = SIMD16<Int32>(repeating: Int32(truncatingIfNeeded: bits & 0xFFFF)) & lanes
         return ((SIMD16<Int32>() &- bit) &>> 31) & 16
     }

@@ -26,8 +26,9 @@ public enum BLASKernel {
     /// The CPU's feature flags (Linux; empty elsewhere).
     public static func cpuFlags(cpuinfo: String = "/proc/cpuinfo") -> Set<String> {
         guard let text = try? String(contentsOfFile: cpuinfo, encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
-              let colon = line.firstIndex(of: ":") else { return [] }
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+            let colon = line.firstIndex(of: ":")
+        else { return [] }
         return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
     }
 
@@ -37,7 +38,8 @@ public enum BLASKernel {
     public static func restartWithBetterCoreIfNeeded() {
         let environment = ProcessInfo.processInfo.environment
         guard environment["OPENBLAS_CORETYPE"] == nil,
-              let core = betterCore(current: coreName, cpuFlags: cpuFlags()) else { return }
+            let core = betterCore(current: coreName, cpuFlags: cpuFlags())
+        else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)
         let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
         defer { arguments.forEach { free($0) } }

@@ -9,14 +9,17 @@ enum DotProduct {
         var s0 = SIMD8<Float>(), s1 = SIMD8<Float>()
         var i = 0
         while i + 16 <= count {
-            s0 += ra.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+            s0 +=
+                ra.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
                 * rb.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
-            s1 += ra.loadUnaligned(fromByteOffset: 4 * i + 32, as: SIMD8<Float>.self)
+            s1 +=
+                ra.loadUnaligned(fromByteOffset: 4 * i + 32, as: SIMD8<Float>.self)
                 * rb.loadUnaligned(fromByteOffset: 4 * i + 32, as: SIMD8<Float>.self)
             i += 16
         }
         if i + 8 <= count {
-            s0 += ra.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+            s0 +=
+                ra.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
                 * rb.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
             i += 8
         }

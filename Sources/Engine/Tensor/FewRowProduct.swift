@@ -7,8 +7,10 @@ extension WeightMatrix {
     /// Rows of X up to which `multiply` takes this path.
     static let fewRowLimit = 4
 
-    func multiplyFewRows(_ x: UnsafePointer<Float>, m: Int, lda: Int, into y: UnsafeMutablePointer<Float>, ldy: Int,
-                         accumulate: Bool, scratch: [FloatBuffer], threads: Int) {
+    func multiplyFewRows(
+        _ x: UnsafePointer<Float>, m: Int, lda: Int, into y: UnsafeMutablePointer<Float>, ldy: Int,
+        accumulate: Bool, scratch: [FloatBuffer], threads: Int
+    ) {
         let columns = self.columns
         let xs = UncheckedSendable(x), ys = UncheckedSendable(y)
         Parallel.forRanges(rows, threads: threads, grain: 64) { chunk, range in
@@ -20,14 +22,17 @@ extension WeightMatrix {
                     let out = ys.value + lo
                     switch part.type {
                     case .q4_1:
-                        QuantizedDot.q4_1(base, rows: hi - lo, columns: columns, x: xs.value, m: m, lda: lda,
-                                          into: out, ldy: ldy, accumulate: accumulate)
+                        QuantizedDot.q4_1(
+                            base, rows: hi - lo, columns: columns, x: xs.value, m: m, lda: lda,
+                            into: out, ldy: ldy, accumulate: accumulate)
                     case .q8_0:
-                        QuantizedDot.q8_0(base, rows: hi - lo, columns: columns, x: xs.value, m: m, lda: lda,
-                                          into: out, ldy: ldy, accumulate: accumulate)
+                        QuantizedDot.q8_0(
+                            base, rows: hi - lo, columns: columns, x: xs.value, m: m, lda: lda,
+                            into: out, ldy: ldy, accumulate: accumulate)
                     default:
-                        dotThroughTiles(lo..<hi, x: xs.value, m: m, lda: lda, into: ys.value, ldy: ldy,
-                                        accumulate: accumulate, tile: scratch[chunk])
+                        dotThroughTiles(
+                            lo..<hi, x: xs.value, m: m, lda: lda, into: ys.value, ldy: ldy,
+                            accumulate: accumulate, tile: scratch[chunk])
                     }
                 }
                 partStart += part.rows
@@ -36,8 +41,10 @@ extension WeightMatrix {
     }
 
     /// The generic path: dequantise a few rows at a time into an L1-sized tile and dot them.
-    func dotThroughTiles(_ range: Range<Int>, x: UnsafePointer<Float>, m: Int, lda: Int,
-                         into y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool, tile buffer: FloatBuffer) {
+    func dotThroughTiles(
+        _ range: Range<Int>, x: UnsafePointer<Float>, m: Int, lda: Int,
+        into y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool, tile buffer: FloatBuffer
+    ) {
         let tileRows = max(1, 4096 / columns)
         let tile = buffer.reserve(tileRows * columns)
         var start = range.lowerBound

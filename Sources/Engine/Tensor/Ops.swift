@@ -3,14 +3,19 @@ import Foundation
 /// The small element-wise pieces of a transformer, as plain functions on row-major rows.
 enum Ops {
     /// y = x / sqrt(mean(x²) + eps) · weight, row by row.
-    static func rmsNorm(_ x: UnsafePointer<Float>, rows: Int, width: Int, weight: UnsafePointer<Float>,
-                        epsilon: Float, into y: UnsafeMutablePointer<Float>, threads: Int) {
+    static func rmsNorm(
+        _ x: UnsafePointer<Float>, rows: Int, width: Int, weight: UnsafePointer<Float>,
+        epsilon: Float, into y: UnsafeMutablePointer<Float>, threads: Int
+    ) {
         let xs = UncheckedSendable(x), ys = UncheckedSendable(y), ws = UncheckedSendable(weight)
         Parallel.forRanges(rows, threads: threads, grain: 32) { _, range in
             for r in range {
                 let xr = xs.value + r * width, yr = ys.value + r * width
                 var sum: Double = 0
-                for i in 0..<width { let v = Double(xr[i]); sum += v * v }
+                for i in 0..<width {
+                    let v = Double(xr[i])
+                    sum += v * v
+                }
                 let scale = Float(1 / (sum / Double(width) + Double(epsilon)).squareRoot())
                 for i in 0..<width { yr[i] = (xr[i] * scale) * ws.value[i] }
             }
@@ -32,8 +37,10 @@ enum Ops {
 
     /// Rotary embedding with adjacent pairs (2i, 2i+1), the layout of GGUF's q/k rows:
     /// rotates the first `dims` dimensions of each of `heads` heads in every row.
-    static func ropeAdjacent(_ x: UnsafeMutablePointer<Float>, rows: Int, stride: Int, heads: Int, headDim: Int,
-                             dims: Int, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>) {
+    static func ropeAdjacent(
+        _ x: UnsafeMutablePointer<Float>, rows: Int, stride: Int, heads: Int, headDim: Int,
+        dims: Int, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>
+    ) {
         let half = dims / 2
         for r in 0..<rows {
             let c = cos + r * half, s = sin + r * half
@@ -50,8 +57,10 @@ enum Ops {
 
     /// cos/sin tables for the given positions: `positions.count × dims/2` each. Angles are
     /// computed as float32 like the reference implementations (inv_freq, then pos · inv_freq).
-    static func ropeTables(positions: [Int], dims: Int, theta: Float,
-                           cos: UnsafeMutablePointer<Float>, sin: UnsafeMutablePointer<Float>) {
+    static func ropeTables(
+        positions: [Int], dims: Int, theta: Float,
+        cos: UnsafeMutablePointer<Float>, sin: UnsafeMutablePointer<Float>
+    ) {
         let half = dims / 2
         var inverse = [Float](repeating: 0, count: half)
         for i in 0..<half {

@@ -10,8 +10,10 @@
 enum QuantizedDot {
     /// Q4_1 value = d·q + m, so a block contributes d·Σ q·x + m·Σ x: one scale per block,
     /// and Σ x per block is shared by every weight row.
-    static func q4_1(_ base: UnsafeRawPointer, rows: Int, columns: Int, x: UnsafePointer<Float>, m: Int, lda: Int,
-                     into y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool) {
+    static func q4_1(
+        _ base: UnsafeRawPointer, rows: Int, columns: Int, x: UnsafePointer<Float>, m: Int, lda: Int,
+        into y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool
+    ) {
         let blocks = columns / 32, rowBytes = blocks * LegacyQuants.q4_1Bytes
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 32 + blocks) { buffer in
             let q = buffer.baseAddress!, sums = q + 32
@@ -39,8 +41,10 @@ enum QuantizedDot {
     }
 
     /// Q8_0 value = d·q: a block contributes d·Σ q·x.
-    static func q8_0(_ base: UnsafeRawPointer, rows: Int, columns: Int, x: UnsafePointer<Float>, m: Int, lda: Int,
-                     into y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool) {
+    static func q8_0(
+        _ base: UnsafeRawPointer, rows: Int, columns: Int, x: UnsafePointer<Float>, m: Int, lda: Int,
+        into y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool
+    ) {
         let blocks = columns / 32, rowBytes = blocks * LegacyQuants.q8_0Bytes
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 32) { buffer in
             let q = buffer.baseAddress!
@@ -69,9 +73,11 @@ enum QuantizedDot {
         @inline(__always)
         mutating func add(_ q: UnsafePointer<Float>, _ x: UnsafePointer<Float>, scale: Float) {
             let rq = UnsafeRawPointer(q), rx = UnsafeRawPointer(x)
-            let p0 = rq.loadUnaligned(as: SIMD8<Float>.self) * rx.loadUnaligned(as: SIMD8<Float>.self)
+            let p0 =
+                rq.loadUnaligned(as: SIMD8<Float>.self) * rx.loadUnaligned(as: SIMD8<Float>.self)
                 + rq.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self) * rx.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
-            let p1 = rq.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) * rx.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+            let p1 =
+                rq.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) * rx.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
                 + rq.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self) * rx.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
             low += p0 * scale
             high += p1 * scale

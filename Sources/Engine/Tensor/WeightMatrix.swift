@@ -30,9 +30,10 @@ public struct WeightMatrix: @unchecked Sendable {
         for part in parts {
             let lo = max(range.lowerBound, partStart), hi = min(range.upperBound, partStart + part.rows)
             if lo < hi, let rowBytes = part.type.rowBytes(columns) {
-                Dequantization.dequantize(part.type, part.base + (lo - partStart) * rowBytes,
-                                          count: (hi - lo) * columns,
-                                          into: destination + (lo - range.lowerBound) * columns)
+                Dequantization.dequantize(
+                    part.type, part.base + (lo - partStart) * rowBytes,
+                    count: (hi - lo) * columns,
+                    into: destination + (lo - range.lowerBound) * columns)
             }
             partStart += part.rows
         }
@@ -45,8 +46,10 @@ public struct WeightMatrix: @unchecked Sendable {
     /// (measured: 7% more cycles per forward pass). With a few rows (decoding) the weights are
     /// dotted straight from their blocks (`multiplyFewRows`); in between (logit rows) each
     /// thread dequantises its share tile by tile. The weights are read once in total.
-    func multiply(_ x: UnsafePointer<Float>, m: Int, lda: Int? = nil, into y: UnsafeMutablePointer<Float>, ldy: Int? = nil,
-                  accumulate: Bool = false, scratch: [FloatBuffer], shared: FloatBuffer, threads: Int) {
+    func multiply(
+        _ x: UnsafePointer<Float>, m: Int, lda: Int? = nil, into y: UnsafeMutablePointer<Float>, ldy: Int? = nil,
+        accumulate: Bool = false, scratch: [FloatBuffer], shared: FloatBuffer, threads: Int
+    ) {
         let ldy = ldy ?? rows, lda = lda ?? columns, columns = self.columns, rows = self.rows
         let beta: Float = accumulate ? 1 : 0
         if m <= Self.fewRowLimit && directFloats == nil {
@@ -67,9 +70,10 @@ public struct WeightMatrix: @unchecked Sendable {
             }
             let ws = UncheckedSendable(w)
             Parallel.forRanges(rows, threads: threads, grain: 32) { _, r in
-                BLAS.gemmTransposedB(m: m, n: r.count, k: columns, a: xs.value, lda: lda,
-                                     b: ws.value + r.lowerBound * columns, ldb: columns,
-                                     c: ys.value + r.lowerBound, ldc: ldy, beta: beta)
+                BLAS.gemmTransposedB(
+                    m: m, n: r.count, k: columns, a: xs.value, lda: lda,
+                    b: ws.value + r.lowerBound * columns, ldb: columns,
+                    c: ys.value + r.lowerBound, ldc: ldy, beta: beta)
             }
             return
         }
@@ -82,8 +86,9 @@ public struct WeightMatrix: @unchecked Sendable {
             while start < range.upperBound {
                 let count = min(tileRows, range.upperBound - start)
                 dequantizeRows(start..<(start + count), into: tile)
-                BLAS.gemmTransposedB(m: m, n: count, k: columns, a: xs.value, lda: lda, b: tile, ldb: columns,
-                                     c: ys.value + start, ldc: ldy, beta: beta)
+                BLAS.gemmTransposedB(
+                    m: m, n: count, k: columns, a: xs.value, lda: lda, b: tile, ldb: columns,
+                    c: ys.value + start, ldc: ldy, beta: beta)
                 start += count
             }
         }
@@ -103,7 +108,8 @@ extension GGUFFile {
                 throw EngineError.badTensorShape(path: path, name: name, expected: [columns, rows], found: info.dimensions)
             }
             guard Dequantization.supports(info.type) else {
-                throw EngineError.unsupported(path: path, detail: "tensor '\(name)' is stored as \(info.type), which the engine cannot dequantise")
+                throw EngineError.unsupported(
+                    path: path, detail: "tensor '\(name)' is stored as \(info.type), which the engine cannot dequantise")
             }
             parts.append(.init(base: data(of: info).baseAddress!, type: info.type, rows: rows))
         }
@@ -118,10 +124,12 @@ extension GGUFFile {
         }
         var out = [Float](repeating: 0, count: count)
         guard Dequantization.supports(info.type) else {
-            throw EngineError.unsupported(path: path, detail: "tensor '\(name)' is stored as \(info.type), which the engine cannot dequantise")
+            throw EngineError.unsupported(
+                path: path, detail: "tensor '\(name)' is stored as \(info.type), which the engine cannot dequantise")
         }
-        out.withUnsafeMutableBufferPointer { Dequantization.dequantize(info.type, data(of: info).baseAddress!, count: count, into: $0.baseAddress!) }
+        out.withUnsafeMutableBufferPointer {
+            Dequantization.dequantize(info.type, data(of: info).baseAddress!, count: count, into: $0.baseAddress!)
+        }
         return out
     }
 }
-

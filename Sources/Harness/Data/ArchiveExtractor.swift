@@ -5,9 +5,11 @@ import Foundation
 enum ArchiveExtractor {
     static func extract(member: String, from archive: String, to destination: String) throws {
         guard FileManager.default.createFile(atPath: destination, contents: nil),
-              let output = FileHandle(forWritingAtPath: destination) else {
-            throw DataError.cacheNotWritable(directory: (destination as NSString).deletingLastPathComponent,
-                                             reason: "cannot create \(destination)")
+            let output = FileHandle(forWritingAtPath: destination)
+        else {
+            throw DataError.cacheNotWritable(
+                directory: (destination as NSString).deletingLastPathComponent,
+                reason: "cannot create \(destination)")
         }
         defer { try? output.close() }
         let process = Process()

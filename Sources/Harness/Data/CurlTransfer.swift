@@ -97,20 +97,29 @@ enum CurlTransfer {
                 // instead of libcurl failing with CURLE_RANGE_ERROR.
                 set(sadi_curl_setopt_string(handle, CURLOPT_RANGE, "\(state.offset)-"))
             }
-            set(sadi_curl_setopt_write_callback(handle, { data, size, count, context in
-                Unmanaged<TransferState>.fromOpaque(context!).takeUnretainedValue()
-                    .receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
-            }, context))
-            set(sadi_curl_setopt_header_callback(handle, { data, size, count, context in
-                Unmanaged<TransferState>.fromOpaque(context!).takeUnretainedValue()
-                    .receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
-                return size * count
-            }, context))
+            set(
+                sadi_curl_setopt_write_callback(
+                    handle,
+                    { data, size, count, context in
+                        Unmanaged<TransferState>.fromOpaque(context!).takeUnretainedValue()
+                            .receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+                    }, context))
+            set(
+                sadi_curl_setopt_header_callback(
+                    handle,
+                    { data, size, count, context in
+                        Unmanaged<TransferState>.fromOpaque(context!).takeUnretainedValue()
+                            .receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
+                        return size * count
+                    }, context))
             if progress != nil {
-                set(sadi_curl_setopt_progress_callback(handle, { context, total, now, _, _ in
-                    Unmanaged<TransferState>.fromOpaque(context!).takeUnretainedValue().reportProgress(now: now, total: total)
-                    return 0
-                }, context))
+                set(
+                    sadi_curl_setopt_progress_callback(
+                        handle,
+                        { context, total, now, _, _ in
+                            Unmanaged<TransferState>.fromOpaque(context!).takeUnretainedValue().reportProgress(now: now, total: total)
+                            return 0
+                        }, context))
             }
             guard setup == CURLE_OK else { return setup }
             let result = curl_easy_perform(handle)
@@ -120,7 +129,8 @@ enum CurlTransfer {
         }
 
         var effective: UnsafePointer<CChar>?
-        let answeredURL = sadi_curl_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK
+        let answeredURL =
+            sadi_curl_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK
             ? effective.map { String(cString: $0) } ?? url : url
         let written = state.offset + state.written
         if code == CURLE_OK {
@@ -135,8 +145,10 @@ enum CurlTransfer {
         var retryAfter: curl_off_t = 0
         _ = sadi_curl_getinfo_off_t(handle, CURLINFO_RETRY_AFTER, &retryAfter)
         let kind = classify(code, state: state, handle: handle)
-        return .failure(TransferFailure(kind: kind, message: message, url: answeredURL,
-                                        retryAfter: retryAfter > 0 ? TimeInterval(retryAfter) : nil))
+        return .failure(
+            TransferFailure(
+                kind: kind, message: message, url: answeredURL,
+                retryAfter: retryAfter > 0 ? TimeInterval(retryAfter) : nil))
     }
 
     private static func classify(_ code: CURLcode, state: TransferState, handle: UnsafeMutableRawPointer) -> TransferFailure.Kind {
@@ -152,7 +164,7 @@ enum CurlTransfer {
         case CURLE_OPERATION_TIMEDOUT:
             return .timeout
         case CURLE_PARTIAL_FILE, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING,
-             CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_SSL_CONNECT_ERROR:
+            CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_SSL_CONNECT_ERROR:
             return .interrupted
         case CURLE_RANGE_ERROR, CURLE_BAD_DOWNLOAD_RESUME:
             return .cannotResume

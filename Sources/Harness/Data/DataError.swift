@@ -26,7 +26,8 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible, Loca
             let tries = attempts > 1 ? " after \(attempts) attempts" : ""
             return "HTTP \(code) for \(url)\(tries); check --data-mirror / SADI_DATA_MIRROR, or the URL of \(path) in its task card."
         case let .unreadableSource(url, path, reason):
-            return "cannot read \(path) at \(url): \(reason); check that --data-mirror / SADI_DATA_MIRROR points at a copy of ../shared/datasets."
+            return
+                "cannot read \(path) at \(url): \(reason); check that --data-mirror / SADI_DATA_MIRROR points at a copy of ../shared/datasets."
         case let .checksumMismatch(path, url, expected, actual):
             return "checksum mismatch for \(path) from \(url): expected \(expected), got \(actual); the file was not cached."
         case let .notCached(path, cachePath, nil):
@@ -44,9 +45,11 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible, Loca
         case let .extractionFailed(archive, member, reason):
             return "cannot extract \(member) from \(archive): \(reason); delete the archive to download it again."
         case let .invalidMirror(mirror):
-            return "the data mirror \"\(mirror)\" is not a URL (http://, https:// or file://) or an absolute folder path; fix --data-mirror / SADI_DATA_MIRROR."
+            return
+                "the data mirror \"\(mirror)\" is not a URL (http://, https:// or file://) or an absolute folder path; fix --data-mirror / SADI_DATA_MIRROR."
         case let .invalidPath(path):
-            return "the data path \"\(path)\" must be relative and stay inside its folder (no \"..\", no empty parts); fix it in the task card."
+            return
+                "the data path \"\(path)\" must be relative and stay inside its folder (no \"..\", no empty parts); fix it in the task card."
         }
     }
 

@@ -28,14 +28,16 @@ extension DataStore {
         var resumed = false
         var restarted = false
         var mayRestart: Bool { resumed && !restarted }
-        let bar = progress && ProgressBar.shouldDraw(forced: forceProgressBar)
+        let bar =
+            progress && ProgressBar.shouldDraw(forced: forceProgressBar)
             ? ProgressBar(label: label, write: progressOutput) : nil
 
         while true {
             attempts += 1
             if fileSize(partial) > 0 { resumed = true }
-            let result = CurlTransfer.download(url: url, into: partial, limits: limits,
-                                               progress: bar.map { bar in { bar.update(received: $0, total: $1) } })
+            let result = CurlTransfer.download(
+                url: url, into: partial, limits: limits,
+                progress: bar.map { bar in { bar.update(received: $0, total: $1) } })
             switch result {
             case let .success(size):
                 let actual = try hash(partial)
@@ -116,8 +118,9 @@ extension DataStore {
         do {
             return try SHA256.hex(ofFile: path)
         } catch let error as SHA256.FileError {
-            throw DataError.cacheNotWritable(directory: cacheDirectory.path,
-                                             reason: "cannot read \(path) (\(String(cString: strerror(error.errno))))")
+            throw DataError.cacheNotWritable(
+                directory: cacheDirectory.path,
+                reason: "cannot read \(path) (\(String(cString: strerror(error.errno))))")
         }
     }
 
@@ -138,8 +141,9 @@ extension DataStore {
 
     func removeIfPresent(_ path: String) throws {
         guard unlink(path) == 0 || errno == ENOENT else {
-            throw DataError.cacheNotWritable(directory: cacheDirectory.path,
-                                             reason: "cannot remove \(path) (\(String(cString: strerror(errno))))")
+            throw DataError.cacheNotWritable(
+                directory: cacheDirectory.path,
+                reason: "cannot remove \(path) (\(String(cString: strerror(errno))))")
         }
     }
 

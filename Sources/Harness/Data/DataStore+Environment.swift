@@ -18,11 +18,13 @@ extension DataStore {
         } else if let xdg = value("XDG_CACHE_HOME") {
             cache = URL(fileURLWithPath: xdg, isDirectory: true).appendingPathComponent("sadi-eval")
         } else {
-            let home = value("HOME").map { URL(fileURLWithPath: $0, isDirectory: true) }
+            let home =
+                value("HOME").map { URL(fileURLWithPath: $0, isDirectory: true) }
                 ?? FileManager.default.homeDirectoryForCurrentUser
             cache = home.appendingPathComponent(".cache").appendingPathComponent("sadi-eval")
         }
-        return DataStore(cacheDirectory: cache, mirror: mirror ?? value("SADI_DATA_MIRROR"),
-                         offline: offline, progress: progress)
+        return DataStore(
+            cacheDirectory: cache, mirror: mirror ?? value("SADI_DATA_MIRROR"),
+            offline: offline, progress: progress)
     }
 }

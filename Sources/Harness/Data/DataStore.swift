@@ -23,9 +23,11 @@ public struct DataStore: Sendable {
     /// Where the progress bar's text goes: stderr (tests substitute a sink).
     var progressOutput: @Sendable (String) -> Void = ProgressBar.writeToStandardError
 
-    public init(cacheDirectory: URL, mirror: String?, offline: Bool, retries: Int = 4,
-                connectTimeout: TimeInterval = 15, lowSpeedTime: TimeInterval = 30,
-                retryDelay: TimeInterval = 0.5, progress: Bool, forceProgressBar: Bool = false) {
+    public init(
+        cacheDirectory: URL, mirror: String?, offline: Bool, retries: Int = 4,
+        connectTimeout: TimeInterval = 15, lowSpeedTime: TimeInterval = 30,
+        retryDelay: TimeInterval = 0.5, progress: Bool, forceProgressBar: Bool = false
+    ) {
         self.cacheDirectory = cacheDirectory
         self.mirror = mirror.flatMap { $0.isEmpty ? nil : $0 }
         self.offline = offline
@@ -61,8 +63,9 @@ public struct DataStore: Sendable {
             return target
         case let .corrupt(actual):
             if offline {
-                throw DataError.notCached(path: file.path, cachePath: target.path,
-                                          problem: "sha256 \(actual), expected \(file.sha256)")
+                throw DataError.notCached(
+                    path: file.path, cachePath: target.path,
+                    problem: "sha256 \(actual), expected \(file.sha256)")
             }
             // Known-bad bytes: drop them and fetch afresh.
             try removeIfPresent(target.path)
@@ -90,8 +93,9 @@ public struct DataStore: Sendable {
             break
         case let .corrupt(actual):
             if offline {
-                throw DataError.notCached(path: file.path, cachePath: archiveFile.path,
-                                          problem: "not extracted, and its archive has sha256 \(actual), expected \(archive.sha256)")
+                throw DataError.notCached(
+                    path: file.path, cachePath: archiveFile.path,
+                    problem: "not extracted, and its archive has sha256 \(actual), expected \(archive.sha256)")
             }
             try removeIfPresent(archiveFile.path)
             fallthrough
@@ -100,8 +104,9 @@ public struct DataStore: Sendable {
                 throw DataError.notCached(path: file.path, cachePath: target.path, problem: nil)
             }
             try makeDirectory(archiveFile.deletingLastPathComponent())
-            try download(from: file.url, to: archiveFile, sha256: archive.sha256,
-                         label: archiveFile.lastPathComponent)
+            try download(
+                from: file.url, to: archiveFile, sha256: archive.sha256,
+                label: archiveFile.lastPathComponent)
         }
         let partial = target.path + ".partial"
         do {
@@ -113,8 +118,9 @@ public struct DataStore: Sendable {
         let actual = try hash(partial)
         guard actual == file.sha256 else {
             try? removeIfPresent(partial)
-            throw DataError.checksumMismatch(path: file.path, url: "\(file.url) :: \(archive.member)",
-                                             expected: file.sha256, actual: actual)
+            throw DataError.checksumMismatch(
+                path: file.path, url: "\(file.url) :: \(archive.member)",
+                expected: file.sha256, actual: actual)
         }
         try promote(partial, to: target.path)
     }
@@ -123,7 +129,8 @@ public struct DataStore: Sendable {
     func archiveLocation(for url: String) -> URL {
         let archives = cacheDirectory.appendingPathComponent("archives")
         guard let parsed = URL(string: url), let host = parsed.host, !parsed.path.isEmpty,
-              (try? Self.checkRelativePath(String(parsed.path.dropFirst()))) != nil else {
+            (try? Self.checkRelativePath(String(parsed.path.dropFirst()))) != nil
+        else {
             return archives.appendingPathComponent(SHA256.hex(of: Array(url.utf8)))
         }
         return archives.appendingPathComponent(host).appendingPathComponent(String(parsed.path.dropFirst()))

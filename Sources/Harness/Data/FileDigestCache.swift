@@ -27,8 +27,9 @@ public struct FileDigestCache: Sendable {
         let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
         let entryPath = directory.map { $0 + "/" + SHA256.hex(of: Data(absolute.utf8)) + ".json" }
         if let entryPath, let data = FileManager.default.contents(atPath: entryPath),
-           let entry = try? JSONDecoder().decode(Entry.self, from: data),
-           entry.path == absolute, entry.size == size, entry.modifiedNanoseconds == modified {
+            let entry = try? JSONDecoder().decode(Entry.self, from: data),
+            entry.path == absolute, entry.size == size, entry.modifiedNanoseconds == modified
+        {
             return entry.sha256
         }
         let digest = try SHA256.hex(ofFile: absolute)

@@ -12,8 +12,10 @@ final class ProgressBar {
     private let interval: TimeInterval = 0.1
 
     /// `clock` gives the time the bar throttles and measures speed by.
-    init(label: String, clock: @escaping () -> Date = Date.init,
-         write: @escaping (String) -> Void = ProgressBar.writeToStandardError) {
+    init(
+        label: String, clock: @escaping () -> Date = Date.init,
+        write: @escaping (String) -> Void = ProgressBar.writeToStandardError
+    ) {
         self.label = label
         self.write = write
         self.clock = clock

@@ -78,7 +78,8 @@ final class TransferState {
             return
         }
         guard let colon = line.firstIndex(of: ":"),
-              line[..<colon].lowercased() == "content-range" else { return }
+            line[..<colon].lowercased() == "content-range"
+        else { return }
         // "bytes 100-199/300"
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         guard value.hasPrefix("bytes "), let dash = value.firstIndex(of: "-") else { return }

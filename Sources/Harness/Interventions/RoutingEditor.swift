@@ -26,8 +26,10 @@ final class RoutingEditor: ActivationEditor {
             let rows = view.rows[first..<end].map {
                 RowPosition(sequence: $0.sequence - block.firstSequence, position: $0.position, index: $0.index, count: $0.count)
             }
-            block.editor.visit(ActivationView(site: view.site, data: view.data + first * view.stride, width: view.width,
-                                              stride: view.stride, rows: rows, heads: view.heads))
+            block.editor.visit(
+                ActivationView(
+                    site: view.site, data: view.data + first * view.stride, width: view.width,
+                    stride: view.stride, rows: rows, heads: view.heads))
         }
     }
 }

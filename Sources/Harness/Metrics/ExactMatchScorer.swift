@@ -46,7 +46,9 @@ public struct ExactMatchScorer: Scorer {
         case .none: return text
         case .sadi: return Self.sadiNormalised(text)
         case .lmEval:
-            let kept = text.lowercased().unicodeScalars.filter { !($0.isASCII && CharacterSet.punctuationCharacters.union(.symbols).contains($0)) }
+            let kept = text.lowercased().unicodeScalars.filter {
+                !($0.isASCII && CharacterSet.punctuationCharacters.union(.symbols).contains($0))
+            }
             return String(String.UnicodeScalarView(kept)).trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }

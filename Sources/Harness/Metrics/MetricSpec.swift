@@ -16,8 +16,9 @@ public struct MetricSpec: Sendable, Hashable, Codable {
         }
         var fields = try decoder.singleValueContainer().decode([String: String].self)
         guard let name = fields.removeValue(forKey: "name") else {
-            throw CardFieldError(codingPath: decoder.codingPath, problem: "has no `name`",
-                                 fix: "write a metric as its name or as {name: NAME, option: value}")
+            throw CardFieldError(
+                codingPath: decoder.codingPath, problem: "has no `name`",
+                fix: "write a metric as its name or as {name: NAME, option: value}")
         }
         self.init(name, options: fields)
     }

@@ -7,7 +7,11 @@ public struct MetricValue: Sendable, Hashable, Codable {
 
     public init(scores: [Double]) {
         count = scores.count
-        guard !scores.isEmpty else { value = .nan; stderr = .nan; return }
+        guard !scores.isEmpty else {
+            value = .nan
+            stderr = .nan
+            return
+        }
         let mean = scores.reduce(0, +) / Double(scores.count)
         value = mean
         if scores.count > 1 {

@@ -28,14 +28,17 @@ public struct PairedComparison: Codable, Sendable, Equatable {
     public let seed: UInt64
 
     public init(method: [Bool], baseline: [Bool], resamples: Int = 10_000, seed: UInt64 = 0) throws {
-        try self.init(method: method.map { $0 ? 1.0 : 0.0 }, baseline: baseline.map { $0 ? 1.0 : 0.0 },
-                      resamples: resamples, seed: seed)
+        try self.init(
+            method: method.map { $0 ? 1.0 : 0.0 }, baseline: baseline.map { $0 ? 1.0 : 0.0 },
+            resamples: resamples, seed: seed)
     }
 
     /// Per-item scores; McNemar is reported when every score is 0 or 1.
     public init(method: [Double], baseline: [Double], resamples: Int = 10_000, seed: UInt64 = 0) throws {
         guard !method.isEmpty, method.count == baseline.count else {
-            throw HarnessError.invalidInput("a paired comparison needs the same non-zero number of items for the method and the baseline, got \(method.count) and \(baseline.count); compare runs over the same documents")
+            throw HarnessError.invalidInput(
+                "a paired comparison needs the same non-zero number of items for the method and the baseline, got \(method.count) and \(baseline.count); compare runs over the same documents"
+            )
         }
         guard resamples > 0 else {
             throw HarnessError.invalidInput("--bootstrap-resamples \(resamples) must be at least 1")
@@ -58,8 +61,9 @@ public struct PairedComparison: Codable, Sendable, Equatable {
             c = nil
             pValue = nil
         }
-        let (lower, upper) = PairedBootstrap.percentileInterval(differences: zip(method, baseline).map { $0 - $1 },
-                                                                resamples: resamples, seed: seed, level: 0.95)
+        let (lower, upper) = PairedBootstrap.percentileInterval(
+            differences: zip(method, baseline).map { $0 - $1 },
+            resamples: resamples, seed: seed, level: 0.95)
         interval = Interval(lower: lower, upper: upper, level: 0.95)
         self.resamples = resamples
         self.seed = seed
@@ -106,8 +110,10 @@ public enum McNemar {
 /// next() % n as SeededSubset draws), take the mean difference of each resample, and report
 /// the percentiles with NumPy's default linear interpolation.
 public enum PairedBootstrap {
-    public static func percentileInterval(differences: [Double], resamples: Int, seed: UInt64,
-                                          level: Double = 0.95) -> (lower: Double, upper: Double) {
+    public static func percentileInterval(
+        differences: [Double], resamples: Int, seed: UInt64,
+        level: Double = 0.95
+    ) -> (lower: Double, upper: Double) {
         precondition(!differences.isEmpty && resamples > 0)
         var generator = SplitMix64(seed: seed)
         let n = differences.count

@@ -9,8 +9,10 @@ public struct ScorerRegistry: Sendable {
         public let options: [String: [String]]
         public let make: @Sendable (_ options: [String: String]) throws -> any Scorer
 
-        public init(name: String, outputTypes: Set<OutputType>, options: [String: [String]] = [:],
-                    make: @escaping @Sendable (_ options: [String: String]) throws -> any Scorer) {
+        public init(
+            name: String, outputTypes: Set<OutputType>, options: [String: [String]] = [:],
+            make: @escaping @Sendable (_ options: [String: String]) throws -> any Scorer
+        ) {
             self.name = name
             self.outputTypes = outputTypes
             self.options = options
@@ -36,8 +38,10 @@ public struct ScorerRegistry: Sendable {
         Entry(name: "acc", outputTypes: [.multipleChoice]) { _ in AccuracyScorer(.none) },
         Entry(name: "acc_norm", outputTypes: [.multipleChoice]) { _ in AccuracyScorer(.characters) },
         Entry(name: "acc_bytes", outputTypes: [.multipleChoice]) { _ in AccuracyScorer(.bytes) },
-        Entry(name: "exact_match", outputTypes: [.multipleChoice, .generateUntil],
-              options: ["normalise": ExactMatchScorer.Normalisation.allCases.map(\.rawValue)]) { options in
+        Entry(
+            name: "exact_match", outputTypes: [.multipleChoice, .generateUntil],
+            options: ["normalise": ExactMatchScorer.Normalisation.allCases.map(\.rawValue)]
+        ) { options in
             ExactMatchScorer(normalisation: options["normalise"].flatMap(ExactMatchScorer.Normalisation.init) ?? .none)
         },
     ])
@@ -49,14 +53,18 @@ public struct ScorerRegistry: Sendable {
             return ("names metric `\(spec.name)`, which no scorer provides", "use one of \(names.joined(separator: ", "))")
         }
         guard entry.outputTypes.contains(outputType) else {
-            return ("names metric `\(spec.name)`, which does not judge \(outputType.rawValue) tasks",
-                    "use one of \(names.filter { entries[$0]!.outputTypes.contains(outputType) }.joined(separator: ", "))")
+            return (
+                "names metric `\(spec.name)`, which does not judge \(outputType.rawValue) tasks",
+                "use one of \(names.filter { entries[$0]!.outputTypes.contains(outputType) }.joined(separator: ", "))"
+            )
         }
         for (key, value) in spec.options.sorted(by: { $0.key < $1.key }) {
             guard let allowed = entry.options[key] else {
                 let known = entry.options.keys.sorted()
-                return ("gives metric `\(spec.name)` the option `\(key)`, which it does not take",
-                        known.isEmpty ? "drop the option" : "its options are \(known.joined(separator: ", "))")
+                return (
+                    "gives metric `\(spec.name)` the option `\(key)`, which it does not take",
+                    known.isEmpty ? "drop the option" : "its options are \(known.joined(separator: ", "))"
+                )
             }
             if !allowed.isEmpty && !allowed.contains(value) {
                 return ("sets `\(key)` of metric `\(spec.name)` to `\(value)`", "use one of \(allowed.joined(separator: ", "))")

@@ -48,7 +48,6 @@ public struct EncodedRequest: Sendable, Hashable {
     }
 }
 
-
 extension LoglikelihoodRequest {
     public func encode(with tokenizer: any Tokenizer) throws -> EncodedRequest {
         var context = self.context, continuation = self.continuation
@@ -69,7 +68,9 @@ extension LoglikelihoodRequest {
         }
         let continuationTokens = Array(whole.dropFirst(contextTokens.count))
         guard !continuationTokens.isEmpty else {
-            throw HarnessError.invalidInput("the continuation \(self.continuation.debugDescription) of context \(String(self.context.suffix(40)).debugDescription) encodes to no tokens; check the card's doc_to_choice and target_delimiter")
+            throw HarnessError.invalidInput(
+                "the continuation \(self.continuation.debugDescription) of context \(String(self.context.suffix(40)).debugDescription) encodes to no tokens; check the card's doc_to_choice and target_delimiter"
+            )
         }
         return EncodedRequest(context: contextTokens, continuation: continuationTokens)
     }

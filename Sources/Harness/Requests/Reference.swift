@@ -35,8 +35,9 @@ extension Reference {
         case .choice: self = .choice(index: try container.decode(Int.self, forKey: .index))
         case .answers: self = .answers(try container.decode([String].self, forKey: .answers))
         case .answerSets:
-            self = .answerSets(correct: try container.decode([String].self, forKey: .correct),
-                               incorrect: try container.decode([String].self, forKey: .incorrect))
+            self = .answerSets(
+                correct: try container.decode([String].self, forKey: .correct),
+                incorrect: try container.decode([String].self, forKey: .incorrect))
         case .none: self = .none
         }
     }

@@ -115,8 +115,9 @@ extension Request {
         case .multipleChoice:
             self = .loglikelihood(choices: try container.decode([Choice].self, forKey: .choices))
         case .generateUntil:
-            self = .generateUntil(context: try container.decode(String.self, forKey: .context),
-                                  generation: try container.decode(GenerationSettings.self, forKey: .generation))
+            self = .generateUntil(
+                context: try container.decode(String.self, forKey: .context),
+                generation: try container.decode(GenerationSettings.self, forKey: .generation))
         }
     }
 

@@ -19,10 +19,14 @@ public struct GridTable: Codable, Sendable, Equatable {
     public var decimals: Int
     public var scale: Double
 
-    public init(title: String, rowName: String, columnName: String, rowLabels: [String], columnLabels: [String],
-                values: [[Double?]], higherIsBetter: Bool = true, decimals: Int = 3, scale: Double = 1) throws {
+    public init(
+        title: String, rowName: String, columnName: String, rowLabels: [String], columnLabels: [String],
+        values: [[Double?]], higherIsBetter: Bool = true, decimals: Int = 3, scale: Double = 1
+    ) throws {
         guard values.count == rowLabels.count, values.allSatisfy({ $0.count == columnLabels.count }) else {
-            throw HarnessError.invalidInput("a grid with \(rowLabels.count) row labels and \(columnLabels.count) column labels needs that many rows and columns of values; got rows of \(values.map(\.count))")
+            throw HarnessError.invalidInput(
+                "a grid with \(rowLabels.count) row labels and \(columnLabels.count) column labels needs that many rows and columns of values; got rows of \(values.map(\.count))"
+            )
         }
         guard decimals >= 0, scale.isFinite, scale != 0 else {
             throw HarnessError.invalidInput("a grid needs decimals ≥ 0 and a finite non-zero scale, got \(decimals) and \(scale)")
@@ -61,7 +65,10 @@ public struct GridTable: Codable, Sendable, Equatable {
             text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
         }
         var lines: [String] = []
-        if !title.isEmpty { lines.append("**\(escape(title))**"); lines.append("") }
+        if !title.isEmpty {
+            lines.append("**\(escape(title))**")
+            lines.append("")
+        }
         lines.append("| \(escape(rowName)) \\ \(escape(columnName)) | " + columnLabels.map(escape).joined(separator: " | ") + " |")
         lines.append("|---|" + String(repeating: "---:|", count: columnLabels.count))
         for (label, row) in zip(rowLabels, values) {

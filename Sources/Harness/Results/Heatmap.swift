@@ -27,18 +27,24 @@ public enum Heatmap {
         let high = present.max()
 
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">\n"
+        out +=
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">\n"
         out += "<title>\(escape(grid.title))</title>\n"
         out += "<rect width=\"\(width)\" height=\"\(height)\" fill=\"#ffffff\"/>\n"
-        out += "<text class=\"title\" x=\"\(width / 2)\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">\(escape(grid.title))</text>\n"
-        out += "<text class=\"axis column-axis\" x=\"\(left + gridWidth / 2)\" y=\"48\" text-anchor=\"middle\" font-weight=\"bold\">\(escape(grid.columnName))</text>\n"
+        out +=
+            "<text class=\"title\" x=\"\(width / 2)\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">\(escape(grid.title))</text>\n"
+        out +=
+            "<text class=\"axis column-axis\" x=\"\(left + gridWidth / 2)\" y=\"48\" text-anchor=\"middle\" font-weight=\"bold\">\(escape(grid.columnName))</text>\n"
         let axisY = top + gridHeight / 2
-        out += "<text class=\"axis row-axis\" x=\"16\" y=\"\(axisY)\" text-anchor=\"middle\" font-weight=\"bold\" transform=\"rotate(-90 16 \(axisY))\">\(escape(grid.rowName))</text>\n"
+        out +=
+            "<text class=\"axis row-axis\" x=\"16\" y=\"\(axisY)\" text-anchor=\"middle\" font-weight=\"bold\" transform=\"rotate(-90 16 \(axisY))\">\(escape(grid.rowName))</text>\n"
         for (j, label) in grid.columnLabels.enumerated() {
-            out += "<text class=\"column-label\" x=\"\(left + j * cellWidth + cellWidth / 2)\" y=\"\(top - 10)\" text-anchor=\"middle\">\(escape(label))</text>\n"
+            out +=
+                "<text class=\"column-label\" x=\"\(left + j * cellWidth + cellWidth / 2)\" y=\"\(top - 10)\" text-anchor=\"middle\">\(escape(label))</text>\n"
         }
         for (i, label) in grid.rowLabels.enumerated() {
-            out += "<text class=\"row-label\" x=\"\(left - 8)\" y=\"\(top + i * cellHeight + cellHeight / 2 + 4)\" text-anchor=\"end\">\(escape(label))</text>\n"
+            out +=
+                "<text class=\"row-label\" x=\"\(left - 8)\" y=\"\(top + i * cellHeight + cellHeight / 2 + 4)\" text-anchor=\"end\">\(escape(label))</text>\n"
         }
         for (i, row) in grid.values.enumerated() {
             for (j, value) in row.enumerated() {
@@ -57,9 +63,11 @@ public enum Heatmap {
                 }
                 let text = grid.formatted(value)
                 out += "<g class=\"cell\" data-row=\"\(i)\" data-column=\"\(j)\"\(data)>"
-                out += "<title>\(escape("\(grid.rowName) = \(grid.rowLabels[i]), \(grid.columnName) = \(grid.columnLabels[j]): \(text)"))</title>"
+                out +=
+                    "<title>\(escape("\(grid.rowName) = \(grid.rowLabels[i]), \(grid.columnName) = \(grid.columnLabels[j]): \(text)"))</title>"
                 out += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(cellWidth)\" height=\"\(cellHeight)\" fill=\"\(fill)\" stroke=\"#ffffff\"/>"
-                out += "<text x=\"\(x + cellWidth / 2)\" y=\"\(y + cellHeight / 2 + 4)\" text-anchor=\"middle\" fill=\"\(ink)\">\(escape(text))</text>"
+                out +=
+                    "<text x=\"\(x + cellWidth / 2)\" y=\"\(y + cellHeight / 2 + 4)\" text-anchor=\"middle\" fill=\"\(ink)\">\(escape(text))</text>"
                 out += "</g>\n"
             }
         }
@@ -100,7 +108,8 @@ public enum Heatmap {
         for s in 0..<steps {
             let t = 1 - (Double(s) + 0.5) / Double(steps)
             let top = Double(y) + Double(s) * stepHeight
-            out += "<rect x=\"\(x)\" y=\"\(String(format: "%.2f", top))\" width=\"16\" height=\"\(String(format: "%.2f", stepHeight + 0.5))\" fill=\"\(colour(t))\"/>\n"
+            out +=
+                "<rect x=\"\(x)\" y=\"\(String(format: "%.2f", top))\" width=\"16\" height=\"\(String(format: "%.2f", stepHeight + 0.5))\" fill=\"\(colour(t))\"/>\n"
         }
         let (bestValue, worstValue) = grid.higherIsBetter ? (high, low) : (low, high)
         out += "<text x=\"\(x + 22)\" y=\"\(y + 10)\">\(escape(grid.formatted(bestValue)))</text>\n"

@@ -12,7 +12,8 @@ public enum Leaderboard {
             let path = (directory as NSString).appendingPathComponent(relative)
             // Other JSON files (sweeps, interventions) live beside results: keep only results.
             guard let data = FileManager.default.contents(atPath: path),
-                  let result = try? JSONDecoder().decode(RunResult.self, from: data) else { continue }
+                let result = try? JSONDecoder().decode(RunResult.self, from: data)
+            else { continue }
             results.append(result)
         }
         return results.sorted { ($0.model.name, $0.method, $0.task) < ($1.model.name, $1.method, $1.task) }
@@ -32,8 +33,10 @@ public enum Leaderboard {
             if rows[key] == nil { order.append(key) }
             rows[key, default: [:]][r.task] = r
         }
-        var lines = ["| model | method | " + columns.map { "\($0.task) \($0.metric)" }.joined(separator: " | ") + " |",
-                     "|---|---|" + columns.map { _ in "---:|" }.joined()]
+        var lines = [
+            "| model | method | " + columns.map { "\($0.task) \($0.metric)" }.joined(separator: " | ") + " |",
+            "|---|---|" + columns.map { _ in "---:|" }.joined(),
+        ]
         for key in order {
             let parts = key.split(separator: "\u{1}", omittingEmptySubsequences: false)
             let cells = columns.map { column -> String in

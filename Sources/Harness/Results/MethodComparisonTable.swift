@@ -12,19 +12,24 @@ public enum MethodComparisonTable {
             let order = { (r: RunResult) in methodOrder.firstIndex(of: r.method) ?? methodOrder.count }
             return (a.model.name, protocolName(a), order(a), a.method) < (b.model.name, protocolName(b), order(b), b.method)
         }
-        var lines = ["| model | protocol | method | K | strength | chosen by | metric | score | Δ vs baseline [95% CI] | McNemar p | wall time |",
-                     "|---|---|---|---:|---:|---|---|---:|---|---:|---:|"]
+        var lines = [
+            "| model | protocol | method | K | strength | chosen by | metric | score | Δ vs baseline [95% CI] | McNemar p | wall time |",
+            "|---|---|---|---:|---:|---|---|---:|---|---:|---:|",
+        ]
         for r in rows {
             guard let metric = r.metricOrder.first, let value = r.metrics[metric] else { continue }
             let k = r.configuration["k"] ?? "—"
             let strength = r.configuration["strength"].flatMap(Double.init).map { String(format: "%g", $0) } ?? "—"
             let comparison = r.comparisons?[metric]
-            let difference = comparison.map {
-                String(format: "%+.1f [%+.1f, %+.1f]", $0.difference * 100, $0.interval.lower * 100, $0.interval.upper * 100)
-            } ?? "—"
+            let difference =
+                comparison.map {
+                    String(format: "%+.1f [%+.1f, %+.1f]", $0.difference * 100, $0.interval.lower * 100, $0.interval.upper * 100)
+                } ?? "—"
             let p = comparison?.pValue.map { String(format: "%.2g", $0) } ?? "—"
-            let cells = [r.model.name, protocolName(r), r.method, k, strength, chosenBy(r), metric,
-                         String(format: "%.1f ± %.1f", value.value * 100, value.stderr * 100), difference, p, duration(wallTime(r))]
+            let cells = [
+                r.model.name, protocolName(r), r.method, k, strength, chosenBy(r), metric,
+                String(format: "%.1f ± %.1f", value.value * 100, value.stderr * 100), difference, p, duration(wallTime(r)),
+            ]
             lines.append("| " + cells.joined(separator: " | ") + " |")
         }
         return lines.joined(separator: "\n") + "\n"

@@ -23,12 +23,14 @@ public final class RunJournal {
             // The part after the last newline is either empty or a line a kill cut short.
             let lines = Array(data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast())
             guard let first = lines.first,
-                  let found = try? JSONDecoder().decode(Header.self, from: Data(first)) else {
+                let found = try? JSONDecoder().decode(Header.self, from: Data(first))
+            else {
                 throw HarnessError.resultsConflict(path: path, detail: "is not a samples file of this tool")
             }
             guard found == header else {
                 let differing = header.run.keys.filter { header.run[$0] != found.run[$0] }.sorted()
-                throw HarnessError.resultsConflict(path: path, detail: "holds a run with other settings (\(differing.joined(separator: ", ")) differ)")
+                throw HarnessError.resultsConflict(
+                    path: path, detail: "holds a run with other settings (\(differing.joined(separator: ", ")) differ)")
             }
             let decoder = JSONDecoder()
             for (index, line) in lines.dropFirst().enumerated() {

@@ -34,9 +34,11 @@ public struct RunResult: Codable, Sendable, Equatable {
     public let gitCommit: String
     public let created: String
 
-    public init(task: String, split: String, prompt: String, method: String, model: Model, configuration: [String: String],
-                metrics: [String: MetricValue], metricOrder: [String], items: Int, comparisons: [String: PairedComparison]?,
-                validationGrid: [GridCell]? = nil, wallSeconds: Double, tokensPerSecond: Double, gitCommit: String, created: String) {
+    public init(
+        task: String, split: String, prompt: String, method: String, model: Model, configuration: [String: String],
+        metrics: [String: MetricValue], metricOrder: [String], items: Int, comparisons: [String: PairedComparison]?,
+        validationGrid: [GridCell]? = nil, wallSeconds: Double, tokensPerSecond: Double, gitCommit: String, created: String
+    ) {
         self.task = task
         self.split = split
         self.prompt = prompt
@@ -80,7 +82,8 @@ public struct RunResult: Codable, Sendable, Equatable {
         do {
             return try JSONDecoder().decode(RunResult.self, from: data)
         } catch {
-            throw HarnessError.invalidInput("\(path) is not a results file of this tool (\(error)); delete it or move it out of the results folder")
+            throw HarnessError.invalidInput(
+                "\(path) is not a results file of this tool (\(error)); delete it or move it out of the results folder")
         }
     }
 }

@@ -15,8 +15,10 @@ public struct EvaluationLoop {
     /// Calls `onBatch(instances, responses)` after each batch, `responses[k][i]` being the
     /// batch's instance i under intervention k; returns the tokens processed.
     @discardableResult
-    public func run(_ instances: [Instance], interventions: [(any InterventionRuntime)?],
-                    onBatch: (ArraySlice<Instance>, [[Response]]) throws -> Void) throws -> Int {
+    public func run(
+        _ instances: [Instance], interventions: [(any InterventionRuntime)?],
+        onBatch: (ArraySlice<Instance>, [[Response]]) throws -> Void
+    ) throws -> Int {
         var tokens = 0
         var start = 0
         while start < instances.count {

@@ -30,7 +30,8 @@ public struct GenerationRunner {
 
     /// Generations per intervention (nil: none) in prompt order, and the tokens processed.
     public func run(_ prompts: [Prompt], interventions: [(any InterventionRuntime)?]) throws
-        -> (results: [[Generation]], tokens: Int) {
+        -> (results: [[Generation]], tokens: Int)
+    {
         let encoded = try prompts.map(encode)
         var results: [[Generation]] = interventions.map { _ in [] }
         var tokens = 0
@@ -49,12 +50,14 @@ public struct GenerationRunner {
 
     private func encode(_ prompt: Prompt) throws -> [Int32] {
         guard prompt.generation.maxTokens >= 1 else {
-            throw HarnessError.invalidInput("a generation request asks for \(prompt.generation.maxTokens) tokens; the card's generation.max_tokens must be at least 1")
+            throw HarnessError.invalidInput(
+                "a generation request asks for \(prompt.generation.maxTokens) tokens; the card's generation.max_tokens must be at least 1")
         }
         let ids = tokenizer.encode(prompt.context)
         if !ids.isEmpty { return ids }
         guard let start = tokenizer.bosID ?? tokenizer.eosID else {
-            throw HarnessError.invalidInput("a generation request has an empty context and the tokenizer has neither BOS nor EOS to start from")
+            throw HarnessError.invalidInput(
+                "a generation request has an empty context and the tokenizer has neither BOS nor EOS to start from")
         }
         return [start]
     }
@@ -71,13 +74,15 @@ public struct GenerationRunner {
     }
 
     private func generate(_ prompts: [Prompt], _ encoded: [[Int32]], _ intervention: (any InterventionRuntime)?) throws
-        -> ([Generation], Int) {
+        -> ([Generation], Int)
+    {
         var sequences = zip(prompts, encoded).map { prompt, ids in
-            Sequence(promptLength: ids.count,
-                     state: network.makeState(),
-                     settings: prompt.generation,
-                     generator: SplitMix64(seed: prompt.generation.sampling?.seed ?? 0),
-                     stream: TextStream(stopStrings: prompt.generation.until))
+            Sequence(
+                promptLength: ids.count,
+                state: network.makeState(),
+                settings: prompt.generation,
+                generator: SplitMix64(seed: prompt.generation.sampling?.seed ?? 0),
+                stream: TextStream(stopStrings: prompt.generation.until))
         }
         var tokens = encoded.reduce(0) { $0 + $1.count }
         var logits = try prefill(sequences, encoded, intervention)
@@ -109,15 +114,17 @@ public struct GenerationRunner {
         }
         let generations = sequences.indices.map { s -> Generation in
             _ = sequences[s].stream.finish()
-            return Generation(text: sequences[s].stream.text, tokenCount: sequences[s].tokens.count,
-                              stoppedBy: sequences[s].stoppedBy ?? .maxTokens)
+            return Generation(
+                text: sequences[s].stream.text, tokenCount: sequences[s].tokens.count,
+                stoppedBy: sequences[s].stoppedBy ?? .maxTokens)
         }
         return (generations, tokens)
     }
 
     /// Every prompt in one call (two for a two-pass intervention); the last prompt logits.
     private func prefill(_ sequences: [Sequence], _ encoded: [[Int32]], _ intervention: (any InterventionRuntime)?) throws
-        -> [Logits] {
+        -> [Logits]
+    {
         let sites = intervention?.cleanPassSites ?? []
         guard let intervention, !sites.isEmpty else {
             let spans = encoded.map { SequenceSpan(promptLength: $0.count, firstPosition: 0) }
@@ -130,8 +137,9 @@ public struct GenerationRunner {
         if prefix.contains(where: { !$0.tokens.isEmpty }) { _ = try network.forward(prefix) }
         let recorder = ActivationRecorder(sites: sites)
         let forks = sequences.map { $0.state.fork(reserving: 1) }
-        _ = try network.forward(zip(forks, encoded).map { SequenceInput(tokens: [$1.last!], state: $0, logits: .none) },
-                                editor: recorder)
+        _ = try network.forward(
+            zip(forks, encoded).map { SequenceInput(tokens: [$1.last!], state: $0, logits: .none) },
+            editor: recorder)
         let clean = sequences.indices.map { s in
             Dictionary(uniqueKeysWithValues: sites.map { ($0, recorder.values[$0]![s]) })
         }

@@ -20,7 +20,8 @@ public struct LoglikelihoodRunner {
 
     /// Results per intervention (nil: none) in request order, and the tokens processed.
     public func run(_ requests: [LoglikelihoodRequest], interventions: [(any InterventionRuntime)?]) throws
-        -> (results: [[LoglikelihoodResult]], tokens: Int) {
+        -> (results: [[LoglikelihoodResult]], tokens: Int)
+    {
         let encoded = try requests.map { try $0.encode(with: tokenizer) }
         var groupOf: [[Int32]: Int] = [:]
         var groups: [RequestGroup] = []
@@ -32,8 +33,9 @@ public struct LoglikelihoodRunner {
                 groups.append(RequestGroup(context: request.context, members: [i]))
             }
         }
-        var results = [[LoglikelihoodResult?]](repeating: [LoglikelihoodResult?](repeating: nil, count: requests.count),
-                                                count: interventions.count)
+        var results = [[LoglikelihoodResult?]](
+            repeating: [LoglikelihoodResult?](repeating: nil, count: requests.count),
+            count: interventions.count)
         var tokens = 0
         var start = 0
         while start < groups.count {
@@ -61,8 +63,10 @@ public struct LoglikelihoodRunner {
         let lastLogits: [Logits]
     }
 
-    private func score(_ batch: [RequestGroup], _ encoded: [EncodedRequest], _ interventions: [(any InterventionRuntime)?],
-                       into results: inout [[LoglikelihoodResult?]]) throws -> Int {
+    private func score(
+        _ batch: [RequestGroup], _ encoded: [EncodedRequest], _ interventions: [(any InterventionRuntime)?],
+        into results: inout [[LoglikelihoodResult?]]
+    ) throws -> Int {
         var tokens = 0
         let shareable = interventions.allSatisfy { $0?.leavesPromptPrefixClean ?? true }
         let needsSplit = interventions.contains { !($0?.cleanPassSites.isEmpty ?? true) }
@@ -79,8 +83,9 @@ public struct LoglikelihoodRunner {
             if !sites.isEmpty {
                 let recorder = ActivationRecorder(sites: sites)
                 let copies = states.map { $0.fork(reserving: 1) }
-                _ = try network.forward(zip(batch, copies).map { SequenceInput(tokens: [$0.context.last!], state: $1, logits: .none) },
-                                        editor: recorder)
+                _ = try network.forward(
+                    zip(batch, copies).map { SequenceInput(tokens: [$0.context.last!], state: $1, logits: .none) },
+                    editor: recorder)
                 tokens += batch.count
                 clean = batch.indices.map { s in
                     var bySite: [HookSite: [Float]] = [:]
@@ -129,8 +134,10 @@ public struct LoglikelihoodRunner {
 
     /// The last prompt token on copies of the shared clean prefix, once per intervention,
     /// all in one call; each intervention edits only its own block of sequences.
-    private func finishContexts(_ batch: [RequestGroup], from prefix: [KVState], _ interventions: [(any InterventionRuntime)?],
-                                clean: [[HookSite: [Float]]]?) throws -> [Contexts] {
+    private func finishContexts(
+        _ batch: [RequestGroup], from prefix: [KVState], _ interventions: [(any InterventionRuntime)?],
+        clean: [[HookSite: [Float]]]?
+    ) throws -> [Contexts] {
         var inputs: [SequenceInput] = [], states: [[KVState]] = [], blocks: [RoutingEditor.Block] = []
         let spans = batch.map { SequenceSpan(promptLength: $0.context.count, firstPosition: $0.context.count - 1) }
         for intervention in interventions {
@@ -153,16 +160,20 @@ public struct LoglikelihoodRunner {
 
     /// Continuations of every intervention in one call: every token but the last is fed; the
     /// context's last logits score the first.
-    private func scoreContinuations(_ batch: [RequestGroup], _ encoded: [EncodedRequest], _ contexts: [Contexts],
-                                    _ interventions: [(any InterventionRuntime)?], into results: inout [[LoglikelihoodResult?]]) throws -> Int {
+    private func scoreContinuations(
+        _ batch: [RequestGroup], _ encoded: [EncodedRequest], _ contexts: [Contexts],
+        _ interventions: [(any InterventionRuntime)?], into results: inout [[LoglikelihoodResult?]]
+    ) throws -> Int {
         var inputs: [SequenceInput] = [], owners: [(k: Int, request: Int)] = [], blocks: [RoutingEditor.Block] = []
         for (k, intervention) in interventions.enumerated() {
             let first = inputs.count
             var spans: [SequenceSpan] = []
             for (g, group) in batch.enumerated() {
                 for r in group.members where encoded[r].continuation.count > 1 {
-                    inputs.append(SequenceInput(tokens: Array(encoded[r].continuation.dropLast()),
-                                                state: contexts[k].states[g].fork(reserving: encoded[r].continuation.count), logits: .all))
+                    inputs.append(
+                        SequenceInput(
+                            tokens: Array(encoded[r].continuation.dropLast()),
+                            state: contexts[k].states[g].fork(reserving: encoded[r].continuation.count), logits: .all))
                     owners.append((k, r))
                     spans.append(SequenceSpan(promptLength: group.context.count, firstPosition: group.context.count))
                 }
@@ -197,7 +208,8 @@ public struct LoglikelihoodRunner {
                             argmax.append(summaries[row].argmax)
                         }
                     }
-                    results[k][r] = LoglikelihoodResult(logprob: sum, isGreedy: argmax == tokens, tokenCount: tokens.count, argmaxTokens: argmax)
+                    results[k][r] = LoglikelihoodResult(
+                        logprob: sum, isGreedy: argmax == tokens, tokenCount: tokens.count, argmaxTokens: argmax)
                 }
             }
         }

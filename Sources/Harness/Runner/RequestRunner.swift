@@ -17,7 +17,8 @@ public struct RequestRunner {
 
     /// `responses[k][i]`: request i under intervention k; and the tokens processed.
     public func run(_ requests: [Request], interventions: [(any InterventionRuntime)?]) throws
-        -> (responses: [[Response]], tokens: Int) {
+        -> (responses: [[Response]], tokens: Int)
+    {
         var responses = [[Response?]](repeating: [Response?](repeating: nil, count: requests.count), count: interventions.count)
         var tokens = 0
 
@@ -40,8 +41,9 @@ public struct RequestRunner {
                 var offset = 0
                 for owner in owners {
                     let results = output.results[k][offset..<(offset + owner.choices)].map {
-                        ChoiceResult(logprob: $0.logprob, isGreedy: $0.isGreedy, tokenCount: $0.tokenCount,
-                                     greedyText: tokenizer.decode($0.argmaxTokens))
+                        ChoiceResult(
+                            logprob: $0.logprob, isGreedy: $0.isGreedy, tokenCount: $0.tokenCount,
+                            greedyText: tokenizer.decode($0.argmaxTokens))
                     }
                     responses[k][owner.request] = .choices(results)
                     offset += owner.choices

@@ -28,7 +28,9 @@ public enum ScoringProtocol: String, Sendable, Codable, CaseIterable {
 
     private func officialSection(of card: TaskCard) throws -> TaskCard.OfficialProtocol {
         guard let official = card.official else {
-            throw HarnessError.invalidInput("--protocol official needs the card of task \(card.task) to have an `official` section (the prompt and metrics of the method's released code); add one or use --protocol harness")
+            throw HarnessError.invalidInput(
+                "--protocol official needs the card of task \(card.task) to have an `official` section (the prompt and metrics of the method's released code); add one or use --protocol harness"
+            )
         }
         return official
     }

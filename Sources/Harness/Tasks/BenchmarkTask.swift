@@ -37,8 +37,9 @@ extension BenchmarkTask {
     public func split(named name: String? = nil, role: TaskCard.Role = .test) throws -> TaskCard.Split {
         if let name {
             guard let split = card.splits.first(where: { $0.name == name }) else {
-                throw HarnessError.unknownName(kind: "split", flag: "--split", given: name,
-                                               valid: card.splits.map(\.name))
+                throw HarnessError.unknownName(
+                    kind: "split", flag: "--split", given: name,
+                    valid: card.splits.map(\.name))
             }
             return split
         }
@@ -61,21 +62,25 @@ extension BenchmarkTask {
         switch card.outputType {
         case .multipleChoice:
             guard let gold = document.reference.choiceIndex, gold >= 0, gold < rendered.continuations.count else {
-                throw HarnessError.invalidInput("task \(card.task), document \(document.id): the reference \(document.reference) is not one of its \(rendered.continuations.count) choices")
+                throw HarnessError.invalidInput(
+                    "task \(card.task), document \(document.id): the reference \(document.reference) is not one of its \(rendered.continuations.count) choices"
+                )
             }
             let choices = rendered.continuations.map { continuation in
-                Choice(context: rendered.context, continuation: continuation,
-                       text: String(continuation.dropFirst(prompt.targetDelimiter.count)),
-                       splitTrailingWhitespace: prompt.trailingWhitespace == .continuation)
+                Choice(
+                    context: rendered.context, continuation: continuation,
+                    text: String(continuation.dropFirst(prompt.targetDelimiter.count)),
+                    splitTrailingWhitespace: prompt.trailingWhitespace == .continuation)
             }
             return Instance(docID: document.id, request: .loglikelihood(choices: choices), reference: .choice(index: gold))
         case .generateUntil:
             guard let generation = card.generation else {
                 throw HarnessError.invalidInput("task \(card.task) is generate_until but its card has no `generation`; add one")
             }
-            return Instance(docID: document.id,
-                            request: .generateUntil(context: rendered.context, generation: generation.settings(documentID: document.id)),
-                            reference: document.reference)
+            return Instance(
+                docID: document.id,
+                request: .generateUntil(context: rendered.context, generation: generation.settings(documentID: document.id)),
+                reference: document.reference)
         }
     }
 }

@@ -9,8 +9,9 @@ public enum JSONLines {
         let file = url.path
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw JSONLinesError(file: file, line: nil, problem: "cannot be read (\(error.localizedDescription))",
-                                 fix: "check the path, or fetch the file again")
+            throw JSONLinesError(
+                file: file, line: nil, problem: "cannot be read (\(error.localizedDescription))",
+                fix: "check the path, or fetch the file again")
         }
         var records: [JSONLinesRecord] = []
         var lineNumber = 0
@@ -20,12 +21,14 @@ public enum JSONLines {
             if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
             let value: Any
             do { value = try JSONSerialization.jsonObject(with: Data(line)) } catch {
-                throw JSONLinesError(file: file, line: lineNumber, problem: "is not valid JSON",
-                                     fix: "write one JSON object per line, e.g. {\"id\": \"1\", ...}")
+                throw JSONLinesError(
+                    file: file, line: lineNumber, problem: "is not valid JSON",
+                    fix: "write one JSON object per line, e.g. {\"id\": \"1\", ...}")
             }
             guard let object = value as? [String: Any] else {
-                throw JSONLinesError(file: file, line: lineNumber, problem: "is JSON but not an object",
-                                     fix: "write one JSON object per line, e.g. {\"id\": \"1\", ...}")
+                throw JSONLinesError(
+                    file: file, line: lineNumber, problem: "is JSON but not an object",
+                    fix: "write one JSON object per line, e.g. {\"id\": \"1\", ...}")
             }
             records.append(JSONLinesRecord(file: file, line: lineNumber, object: object))
         }
@@ -38,8 +41,10 @@ public enum JSONLines {
     /// One document per object: its id from `"id"` (a string or a whole number, unique in the
     /// file), a field for each name in `fields` (each a string in every object), and the
     /// reference `reference` reads from the object.
-    public static func documents(at url: URL, fields: Set<String>,
-                                 reference: (JSONLinesRecord) throws -> Reference) throws -> [Document] {
+    public static func documents(
+        at url: URL, fields: Set<String>,
+        reference: (JSONLinesRecord) throws -> Reference
+    ) throws -> [Document] {
         var lines: [String: Int] = [:]
         return try records(at: url).map { record in
             let id = try record.id()
@@ -111,7 +116,8 @@ public struct JSONLinesRecord {
     /// Int (JSONSerialization gives them as NSNumbers of ObjC type `c`).
     private func wholeNumber(_ value: Any) -> Int? {
         guard let number = value as? NSNumber, !(value is String),
-              String(cString: number.objCType) != "c" else { return nil }
+            String(cString: number.objCType) != "c"
+        else { return nil }
         return value as? Int
     }
 

@@ -25,10 +25,12 @@ public enum SeededSubset {
     public static func select<Item>(_ items: [Item], subset: TaskCard.Subset, split: String = "subset") throws -> [Item] {
         // Compared without forming start + count, which a hand-made Subset could overflow.
         guard subset.start >= 0, subset.count >= 0, subset.start <= items.count,
-              subset.count <= items.count - subset.start else {
-            throw TaskCardError(file: "", line: nil, field: "splits[\(split)].subset",
-                                problem: "takes \(subset.count) items from shuffled position \(subset.start) but its file has \(items.count)",
-                                fix: "lower `start`/`count`")
+            subset.count <= items.count - subset.start
+        else {
+            throw TaskCardError(
+                file: "", line: nil, field: "splits[\(split)].subset",
+                problem: "takes \(subset.count) items from shuffled position \(subset.start) but its file has \(items.count)",
+                fix: "lower `start`/`count`")
         }
         let chosen = permutation(count: items.count, seed: subset.seed)[subset.range].sorted()
         return chosen.map { items[$0] }

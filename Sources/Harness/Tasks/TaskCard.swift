@@ -71,8 +71,9 @@ public struct TaskCard: Sendable, Hashable, Codable {
         public func settings(documentID: String) -> GenerationSettings {
             var sampling: GenerationSettings.Sampling? = nil
             if let temperature, temperature > 0 {
-                sampling = .init(temperature: temperature, topP: topP ?? 1,
-                                 seed: DocumentSeed.mix(seed ?? 1234, documentID))
+                sampling = .init(
+                    temperature: temperature, topP: topP ?? 1,
+                    seed: DocumentSeed.mix(seed ?? 1234, documentID))
             }
             return GenerationSettings(until: until, maxTokens: maxTokens, sampling: sampling)
         }
@@ -122,7 +123,7 @@ public struct TaskCard: Sendable, Hashable, Codable {
             self.count = count
         }
 
-        public var range: Range<Int> { start ..< start + count }
+        public var range: Range<Int> { start..<start + count }
     }
 
     /// A prompt format: `{{field}}` placeholders are filled from the document's fields
@@ -144,8 +145,10 @@ public struct TaskCard: Sendable, Hashable, Codable {
             case continuation, context
         }
 
-        public init(name: String, docToText: String, docToChoice: [String], targetDelimiter: String = " ",
-                    trailingWhitespace: TrailingWhitespace = .continuation) {
+        public init(
+            name: String, docToText: String, docToChoice: [String], targetDelimiter: String = " ",
+            trailingWhitespace: TrailingWhitespace = .continuation
+        ) {
             self.name = name
             self.docToText = docToText
             self.docToChoice = docToChoice
@@ -178,9 +181,11 @@ public struct TaskCard: Sendable, Hashable, Codable {
     }
 
     /// For cards built in code (tests); unlike the loaders, it does not validate.
-    public init(task: String, outputType: OutputType, files: [String: DataFile], splits: [Split],
-                prompts: [Prompt], metrics: [MetricSpec], official: OfficialProtocol? = nil,
-                generation: GenerationEntry? = nil, variants: [Variant] = [], groups: [String: [String]] = [:]) {
+    public init(
+        task: String, outputType: OutputType, files: [String: DataFile], splits: [Split],
+        prompts: [Prompt], metrics: [MetricSpec], official: OfficialProtocol? = nil,
+        generation: GenerationEntry? = nil, variants: [Variant] = [], groups: [String: [String]] = [:]
+    ) {
         self.task = task
         self.outputType = outputType
         self.files = files
@@ -203,27 +208,32 @@ extension TaskCard {
         guard FileManager.default.fileExists(atPath: path) else {
             let known = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
                 .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
-            throw TaskCardError(file: path, line: nil, field: "", problem: "does not exist",
-                                fix: known.isEmpty ? "check the tasks directory \(directory)"
-                                                   : "use one of the known tasks: \(known.joined(separator: ", "))")
+            throw TaskCardError(
+                file: path, line: nil, field: "", problem: "does not exist",
+                fix: known.isEmpty
+                    ? "check the tasks directory \(directory)"
+                    : "use one of the known tasks: \(known.joined(separator: ", "))")
         }
         let card = try load(path: path)
         guard card.task == name else {
-            throw TaskCardError(file: path, line: line(ofField: "task", inCardAt: path), field: "task",
-                                problem: "is `\(card.task)` but the file is \(name).yaml",
-                                fix: "make the file name and `task` agree")
+            throw TaskCardError(
+                file: path, line: line(ofField: "task", inCardAt: path), field: "task",
+                problem: "is `\(card.task)` but the file is \(name).yaml",
+                fix: "make the file name and `task` agree")
         }
         return card
     }
 
     public static func load(path: String) throws -> TaskCard {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw TaskCardError(file: path, line: nil, field: "", problem: "cannot be read",
-                                fix: "check the path (cards live in tasks/<name>.yaml)")
+            throw TaskCardError(
+                file: path, line: nil, field: "", problem: "cannot be read",
+                fix: "check the path (cards live in tasks/<name>.yaml)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw TaskCardError(file: path, line: nil, field: "", problem: "is not UTF-8 text",
-                                fix: "save it as UTF-8")
+            throw TaskCardError(
+                file: path, line: nil, field: "", problem: "is not UTF-8 text",
+                fix: "save it as UTF-8")
         }
         return try parse(yaml: text, file: path)
     }
@@ -234,8 +244,9 @@ extension TaskCard {
         do {
             root = try Yams.compose(yaml: yaml)
             guard let root else {
-                throw TaskCardError(file: file, line: nil, field: "", problem: "is empty",
-                                    fix: "start from tasks/copa.yaml")
+                throw TaskCardError(
+                    file: file, line: nil, field: "", problem: "is empty",
+                    fix: "start from tasks/copa.yaml")
             }
             var card = try YAMLDecoder().decode(TaskCard.self, from: root)
             try card.validate()
@@ -259,9 +270,10 @@ extension TaskCard {
 
     public func prompt(named name: String) throws -> Prompt {
         guard let prompt = prompts.first(where: { $0.name == name }) else {
-            throw TaskCardError(file: source ?? task, line: nil, field: "prompts",
-                                problem: "has no prompt named `\(name)`",
-                                fix: "use one of: \(prompts.map(\.name).joined(separator: ", "))")
+            throw TaskCardError(
+                file: source ?? task, line: nil, field: "prompts",
+                problem: "has no prompt named `\(name)`",
+                fix: "use one of: \(prompts.map(\.name).joined(separator: ", "))")
         }
         return prompt
     }
@@ -278,9 +290,10 @@ extension TaskCard {
         guard let variant = variants.first(where: { $0.name == name }) else {
             throw HarnessError.unknownName(kind: "task", flag: "--task", given: name, valid: taskNames)
         }
-        var card = TaskCard(task: variant.name, outputType: outputType, files: files.merging(variant.files) { $1 },
-                            splits: splits, prompts: prompts, metrics: metrics, official: official,
-                            generation: generation, variants: [], groups: [:])
+        var card = TaskCard(
+            task: variant.name, outputType: outputType, files: files.merging(variant.files) { $1 },
+            splits: splits, prompts: prompts, metrics: metrics, official: official,
+            generation: generation, variants: [], groups: [:])
         card.parameters = variant.parameters
         card.variantOf = task
         card.source = source
@@ -296,9 +309,10 @@ extension TaskCard {
         for (index, prompt) in prompts.enumerated() {
             for name in prompt.placeholders where !fields.contains(name) {
                 let path: [CardPathComponent] = [.key("prompts"), .index(index)]
-                throw TaskCardError(file: source ?? task, line: nil, field: CardPathComponent.render(path),
-                                    problem: "uses `{{\(name)}}`, which task \(task) does not provide",
-                                    fix: "use one of: \(fields.sorted().joined(separator: ", "))")
+                throw TaskCardError(
+                    file: source ?? task, line: nil, field: CardPathComponent.render(path),
+                    problem: "uses `{{\(name)}}`, which task \(task) does not provide",
+                    fix: "use one of: \(fields.sorted().joined(separator: ", "))")
             }
         }
     }
@@ -310,12 +324,14 @@ extension TaskCard {
             let choices = try prompt.docToChoice.map { try TemplateParser.render($0, fields: fields) }
             return RenderedPrompt(context: context, continuations: choices.map { prompt.targetDelimiter + $0 })
         } catch let missing as TemplateParser.MissingField {
-            throw TaskCardError(file: source ?? task, line: nil, field: "prompts",
-                                problem: "prompt `\(prompt.name)` uses `{{\(missing.name)}}`, which this document lacks",
-                                fix: "use one of: \(fields.keys.sorted().joined(separator: ", "))")
+            throw TaskCardError(
+                file: source ?? task, line: nil, field: "prompts",
+                problem: "prompt `\(prompt.name)` uses `{{\(missing.name)}}`, which this document lacks",
+                fix: "use one of: \(fields.keys.sorted().joined(separator: ", "))")
         } catch let syntax as TemplateParser.Syntax {
-            throw TaskCardError(file: source ?? task, line: nil, field: "prompts",
-                                problem: "prompt `\(prompt.name)` \(syntax.problem)", fix: "write placeholders as {{field_name}}")
+            throw TaskCardError(
+                file: source ?? task, line: nil, field: "prompts",
+                problem: "prompt `\(prompt.name)` \(syntax.problem)", fix: "write placeholders as {{field_name}}")
         }
     }
 }
@@ -335,7 +351,7 @@ enum TemplateParser {
             guard let close = rest[open.upperBound...].range(of: "}}") else {
                 throw Syntax(problem: "has a `{{` without its `}}`")
             }
-            let name = rest[open.upperBound ..< close.lowerBound].trimmingCharacters(in: .whitespaces)
+            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
             guard isIdentifier(name) else {
                 throw Syntax(problem: "has a placeholder `{{\(rest[open.upperBound ..< close.lowerBound])}}` that is not a field name")
             }
@@ -364,8 +380,10 @@ enum TemplateParser {
     static func isIdentifier(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
         else { return false }
-        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic)
-            || ("0"..."9").contains($0) }
+        return name.unicodeScalars.allSatisfy {
+            $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic)
+                || ("0"..."9").contains($0)
+        }
     }
 }
 
@@ -494,28 +512,38 @@ struct FileEntry: Decodable {
         if container.contains(.archive) {
             let archiveDecoder = try container.superDecoder(forKey: .archive)
             let inner = try archiveDecoder.strictContainer(keyedBy: ArchiveKeys.self)
-            archive = ArchiveMember(member: try inner.decode(String.self, forKey: .member),
-                                    sha256: try inner.decodeSHA256(forKey: .sha256))
+            archive = ArchiveMember(
+                member: try inner.decode(String.self, forKey: .member),
+                sha256: try inner.decodeSHA256(forKey: .sha256))
         }
-        dataFile = DataFile(path: try container.decode(String.self, forKey: .path),
-                            url: try container.decode(String.self, forKey: .url),
-                            sha256: try container.decodeSHA256(forKey: .sha256), archive: archive)
+        dataFile = DataFile(
+            path: try container.decode(String.self, forKey: .path),
+            url: try container.decode(String.self, forKey: .url),
+            sha256: try container.decodeSHA256(forKey: .sha256), archive: archive)
     }
 }
 
 private struct AnyKey: CodingKey {
     let stringValue: String
     let intValue: Int?
-    init(stringValue: String) { self.stringValue = stringValue; intValue = nil }
-    init?(intValue: Int) { stringValue = String(intValue); self.intValue = intValue }
+    init(stringValue: String) {
+        self.stringValue = stringValue
+        intValue = nil
+    }
+    init?(intValue: Int) {
+        stringValue = String(intValue)
+        self.intValue = intValue
+    }
 }
 
 extension Decoder {
     fileprivate func strictContainer<Key: CodingKey & CaseIterable>(keyedBy type: Key.Type) throws
-        -> KeyedDecodingContainer<Key> {
+        -> KeyedDecodingContainer<Key>
+    {
         let known = Key.allCases.map(\.stringValue)
         for key in try container(keyedBy: AnyKey.self).allKeys where !known.contains(key.stringValue) {
-            let fix = closestName(to: key.stringValue, among: known).map { "did you mean `\($0)`" }
+            let fix =
+                closestName(to: key.stringValue, among: known).map { "did you mean `\($0)`" }
                 ?? "the keys here are \(known.joined(separator: ", "))"
             throw CardFieldError(codingPath: codingPath + [key], problem: "is not a known key", fix: fix)
         }
@@ -528,21 +556,24 @@ extension KeyedDecodingContainer {
         let value = try decode(String.self, forKey: key)
         guard value.utf8.count == 64, value.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
         else {
-            throw CardFieldError(codingPath: codingPath + [key],
-                                 problem: "is `\(value)`, not a sha256 (64 lower-case hex digits)",
-                                 fix: "paste the output of `sha256sum` for the file")
+            throw CardFieldError(
+                codingPath: codingPath + [key],
+                problem: "is `\(value)`, not a sha256 (64 lower-case hex digits)",
+                fix: "paste the output of `sha256sum` for the file")
         }
         return value
     }
 }
 
 private func decodeCardEnum<Value: RawRepresentable & CaseIterable>(_ decoder: any Decoder, what: String) throws
-    -> Value where Value.RawValue == String {
+    -> Value where Value.RawValue == String
+{
     let raw = try decoder.singleValueContainer().decode(String.self)
     guard let value = Value(rawValue: raw) else {
         let known = Value.allCases.map(\.rawValue)
-        throw CardFieldError(codingPath: decoder.codingPath, problem: "is `\(raw)`, not a known \(what)",
-                             fix: "use one of \(known.joined(separator: ", "))")
+        throw CardFieldError(
+            codingPath: decoder.codingPath, problem: "is `\(raw)`, not a known \(what)",
+            fix: "use one of \(known.joined(separator: ", "))")
     }
     return value
 }

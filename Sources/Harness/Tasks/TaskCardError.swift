@@ -77,16 +77,18 @@ extension TaskCardError {
         case let error as TaskCardError:
             return error
         case let error as CardFieldError:
-            return TaskCardError(file: file, line: line(of: error.path, in: root),
-                                 field: CardPathComponent.render(error.path),
-                                 problem: error.problem, fix: error.fix)
+            return TaskCardError(
+                file: file, line: line(of: error.path, in: root),
+                field: CardPathComponent.render(error.path),
+                problem: error.problem, fix: error.fix)
         case let error as DecodingError:
             return wrapping(decoding: error, file: file, root: root)
         case let error as YamlError:
             return wrapping(yaml: error, file: file)
         default:
-            return TaskCardError(file: file, line: nil, field: "", problem: "\(error)",
-                                 fix: "compare it with tasks/copa.yaml, whose header documents every field")
+            return TaskCardError(
+                file: file, line: nil, field: "", problem: "\(error)",
+                fix: "compare it with tasks/copa.yaml, whose header documents every field")
         }
     }
 
@@ -116,25 +118,29 @@ extension TaskCardError {
             problem = "\(error)"
             fix = "write it as tasks/copa.yaml does"
         }
-        return TaskCardError(file: file, line: line(of: path, in: root),
-                             field: CardPathComponent.render(path), problem: problem, fix: fix)
+        return TaskCardError(
+            file: file, line: line(of: path, in: root),
+            field: CardPathComponent.render(path), problem: problem, fix: fix)
     }
 
     private static func wrapping(yaml error: YamlError, file: String) -> TaskCardError {
         switch error {
         case let .duplicatedKeysInMapping(duplicates, context):
             let keys = duplicates.map { "`\($0)`" }.joined(separator: ", ")
-            return TaskCardError(file: file, line: context.mark.line, field: duplicates.first ?? "",
-                                 problem: "appears more than once in the same mapping (duplicate key \(keys))",
-                                 fix: "keep one of them")
+            return TaskCardError(
+                file: file, line: context.mark.line, field: duplicates.first ?? "",
+                problem: "appears more than once in the same mapping (duplicate key \(keys))",
+                fix: "keep one of them")
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _),
-             let .composer(_, problem, mark, _):
-            return TaskCardError(file: file, line: mark.line, field: "",
-                                 problem: "is not valid YAML (\(problem) at column \(mark.column))",
-                                 fix: "fix the YAML syntax there")
+            let .composer(_, problem, mark, _):
+            return TaskCardError(
+                file: file, line: mark.line, field: "",
+                problem: "is not valid YAML (\(problem) at column \(mark.column))",
+                fix: "fix the YAML syntax there")
         default:
-            return TaskCardError(file: file, line: nil, field: "", problem: "is not valid YAML (\(error))",
-                                 fix: "fix the YAML syntax")
+            return TaskCardError(
+                file: file, line: nil, field: "", problem: "is not valid YAML (\(error))",
+                fix: "fix the YAML syntax")
         }
     }
 
@@ -223,33 +229,39 @@ extension TaskCard {
     private func validateProtocolsAndGeneration() throws {
         if let official {
             guard prompts.contains(where: { $0.name == official.prompt }) else {
-                throw CardFieldError(path: [.key("official"), .key("prompt")], problem: "is `\(official.prompt)`, which `prompts` does not name",
-                                     fix: "use one of \(prompts.map(\.name).joined(separator: ", "))")
+                throw CardFieldError(
+                    path: [.key("official"), .key("prompt")], problem: "is `\(official.prompt)`, which `prompts` does not name",
+                    fix: "use one of \(prompts.map(\.name).joined(separator: ", "))")
             }
             try validateMetrics(official.metrics, at: [.key("official"), .key("metrics")])
         }
         switch (outputType, generation) {
         case (.generateUntil, nil):
-            throw CardFieldError(path: [.key("generation")], problem: "is missing",
-                                 fix: "a generate_until task needs `generation: {until: [\"\\n\"], max_tokens: 32}`")
+            throw CardFieldError(
+                path: [.key("generation")], problem: "is missing",
+                fix: "a generate_until task needs `generation: {until: [\"\\n\"], max_tokens: 32}`")
         case (.multipleChoice, .some):
-            throw CardFieldError(path: [.key("generation")], problem: "is given for a multiple_choice task, which generates nothing",
-                                 fix: "drop it, or set output_type: generate_until")
+            throw CardFieldError(
+                path: [.key("generation")], problem: "is given for a multiple_choice task, which generates nothing",
+                fix: "drop it, or set output_type: generate_until")
         case let (.generateUntil, .some(generation)):
             if generation.maxTokens < 1 {
-                throw CardFieldError(path: [.key("generation"), .key("max_tokens")], problem: "is \(generation.maxTokens)",
-                                     fix: "generate at least 1 token")
+                throw CardFieldError(
+                    path: [.key("generation"), .key("max_tokens")], problem: "is \(generation.maxTokens)",
+                    fix: "generate at least 1 token")
             }
             if let t = generation.temperature, !(t.isFinite && t >= 0) {
-                throw CardFieldError(path: [.key("generation"), .key("temperature")], problem: "is \(t)",
-                                     fix: "use 0 (greedy) or a positive temperature")
+                throw CardFieldError(
+                    path: [.key("generation"), .key("temperature")], problem: "is \(t)",
+                    fix: "use 0 (greedy) or a positive temperature")
             }
             if let p = generation.topP, !(p > 0 && p <= 1) {
                 throw CardFieldError(path: [.key("generation"), .key("top_p")], problem: "is \(p)", fix: "use a value in (0, 1]")
             }
             if generation.until.contains("") {
-                throw CardFieldError(path: [.key("generation"), .key("until")], problem: "contains an empty stop string",
-                                     fix: "drop it (an empty string would stop before the first token)")
+                throw CardFieldError(
+                    path: [.key("generation"), .key("until")], problem: "contains an empty stop string",
+                    fix: "drop it (an empty string would stop before the first token)")
             }
         case (.multipleChoice, nil):
             break
@@ -261,12 +273,14 @@ extension TaskCard {
             let at: [CardPathComponent] = [.key("variants"), .index(index)]
             try Self.checkName(variant.name, at: at + [.key("name")], what: "variant name")
             if variant.name == task || variants[..<index].contains(where: { $0.name == variant.name }) {
-                throw CardFieldError(path: at + [.key("name")], problem: "repeats the name `\(variant.name)`",
-                                     fix: "give every variant its own name, other than the card's task")
+                throw CardFieldError(
+                    path: at + [.key("name")], problem: "repeats the name `\(variant.name)`",
+                    fix: "give every variant its own name, other than the card's task")
             }
             for key in variant.files.keys.sorted() where files[key] == nil {
-                throw CardFieldError(path: at + [.key("files"), .key(key)], problem: "replaces a file the card does not list",
-                                     fix: "use one of \(files.keys.sorted().joined(separator: ", "))")
+                throw CardFieldError(
+                    path: at + [.key("files"), .key(key)], problem: "replaces a file the card does not list",
+                    fix: "use one of \(files.keys.sorted().joined(separator: ", "))")
             }
         }
         for (name, members) in groups.sorted(by: { $0.key < $1.key }) {
@@ -285,16 +299,19 @@ extension TaskCard {
             let at: [CardPathComponent] = [.key("files"), .key(name)]
             let components = file.path.split(separator: "/", omittingEmptySubsequences: false)
             if file.path.isEmpty || file.path.hasPrefix("/") || components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
-                throw CardFieldError(path: at + [.key("path")], problem: "is `\(file.path)`, not a plain relative path",
-                                     fix: "give the path under the data mirror, e.g. copa/copa-dev.xml")
+                throw CardFieldError(
+                    path: at + [.key("path")], problem: "is `\(file.path)`, not a plain relative path",
+                    fix: "give the path under the data mirror, e.g. copa/copa-dev.xml")
             }
             guard let url = URL(string: file.url), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-                throw CardFieldError(path: at + [.key("url")], problem: "is `\(file.url)`, not an http(s) URL",
-                                     fix: "give the canonical upstream URL (mirrors are chosen at run time)")
+                throw CardFieldError(
+                    path: at + [.key("url")], problem: "is `\(file.url)`, not an http(s) URL",
+                    fix: "give the canonical upstream URL (mirrors are chosen at run time)")
             }
             if let archive = file.archive, archive.member.isEmpty || archive.member.hasPrefix("/") {
-                throw CardFieldError(path: at + [.key("archive"), .key("member")], problem: "is not a relative path",
-                                     fix: "give the member's path inside the archive")
+                throw CardFieldError(
+                    path: at + [.key("archive"), .key("member")], problem: "is not a relative path",
+                    fix: "give the member's path inside the archive")
             }
         }
     }
@@ -307,16 +324,19 @@ extension TaskCard {
             let at: [CardPathComponent] = [.key("splits"), .index(index)]
             try Self.checkName(split.name, at: at + [.key("name")], what: "split name")
             if let first = splits.firstIndex(where: { $0.name == split.name }), first < index {
-                throw CardFieldError(path: at + [.key("name")], problem: "repeats split `\(split.name)` (splits[\(first)])",
-                                     fix: "give every split its own name")
+                throw CardFieldError(
+                    path: at + [.key("name")], problem: "repeats split `\(split.name)` (splits[\(first)])",
+                    fix: "give every split its own name")
             }
             guard files[split.file] != nil else {
-                throw CardFieldError(path: at + [.key("file")], problem: "is `\(split.file)`, which `files` does not name",
-                                     fix: "use one of \(files.keys.sorted().joined(separator: ", "))")
+                throw CardFieldError(
+                    path: at + [.key("file")], problem: "is `\(split.file)`, which `files` does not name",
+                    fix: "use one of \(files.keys.sorted().joined(separator: ", "))")
             }
             if let subset = split.subset, subset.start < 0 || subset.count < 1 || subset.count > Int.max - subset.start {
-                throw CardFieldError(path: at + [.key("subset")], problem: "has start \(subset.start) and count \(subset.count)",
-                                     fix: "use start >= 0 and count >= 1, within the file's number of documents")
+                throw CardFieldError(
+                    path: at + [.key("subset")], problem: "has start \(subset.start) and count \(subset.count)",
+                    fix: "use start >= 0 and count >= 1, within the file's number of documents")
             }
             for earlier in splits[..<index] where earlier.file == split.file {
                 try checkDisjoint(earlier, split, at: at)
@@ -328,18 +348,22 @@ extension TaskCard {
     /// intervention is fitted on) unless both are subsets of one shuffle with disjoint ranges.
     private func checkDisjoint(_ earlier: Split, _ split: Split, at: [CardPathComponent]) throws {
         guard let a = earlier.subset, let b = split.subset else {
-            throw CardFieldError(path: at, problem: "reads file `\(split.file)` as split `\(earlier.name)` does, so they overlap",
-                                 fix: "give both a `subset` with the same seed and disjoint ranges")
+            throw CardFieldError(
+                path: at, problem: "reads file `\(split.file)` as split `\(earlier.name)` does, so they overlap",
+                fix: "give both a `subset` with the same seed and disjoint ranges")
         }
         guard a.seed == b.seed else {
-            throw CardFieldError(path: at + [.key("subset"), .key("seed")],
-                                 problem: "is \(b.seed) but split `\(earlier.name)` of the same file uses seed \(a.seed), so they may overlap",
-                                 fix: "use one seed for all subsets of a file")
+            throw CardFieldError(
+                path: at + [.key("subset"), .key("seed")],
+                problem: "is \(b.seed) but split `\(earlier.name)` of the same file uses seed \(a.seed), so they may overlap",
+                fix: "use one seed for all subsets of a file")
         }
         if a.range.overlaps(b.range) {
-            throw CardFieldError(path: at + [.key("subset")],
-                                 problem: "takes positions \(b.start)..<\(b.start + b.count), overlapping split `\(earlier.name)` (\(a.start)..<\(a.start + a.count))",
-                                 fix: "make the ranges of one file's subsets disjoint")
+            throw CardFieldError(
+                path: at + [.key("subset")],
+                problem:
+                    "takes positions \(b.start)..<\(b.start + b.count), overlapping split `\(earlier.name)` (\(a.start)..<\(a.start + a.count))",
+                fix: "make the ranges of one file's subsets disjoint")
         }
     }
 
@@ -349,14 +373,17 @@ extension TaskCard {
             let at: [CardPathComponent] = [.key("prompts"), .index(index)]
             try Self.checkName(prompt.name, at: at + [.key("name")], what: "prompt name")
             if outputType == .generateUntil && !prompt.docToChoice.isEmpty {
-                throw CardFieldError(path: at + [.key("doc_to_choice")], problem: "is given for a generate_until task",
-                                     fix: "drop it: the model generates its answer")
+                throw CardFieldError(
+                    path: at + [.key("doc_to_choice")], problem: "is given for a generate_until task",
+                    fix: "drop it: the model generates its answer")
             }
             if outputType == .multipleChoice && prompt.docToChoice.count < 2 {
-                throw CardFieldError(path: at + [.key("doc_to_choice")], problem: "has \(prompt.docToChoice.count) choice(s)",
-                                     fix: "a multiple_choice prompt needs a list of at least two choices")
+                throw CardFieldError(
+                    path: at + [.key("doc_to_choice")], problem: "has \(prompt.docToChoice.count) choice(s)",
+                    fix: "a multiple_choice prompt needs a list of at least two choices")
             }
-            let templates = [(at + [.key("doc_to_text")], prompt.docToText)]
+            let templates =
+                [(at + [.key("doc_to_text")], prompt.docToText)]
                 + prompt.docToChoice.enumerated().map { (at + [.key("doc_to_choice"), .index($0.offset)], $0.element) }
             for (path, template) in templates {
                 do { _ = try TemplateParser.pieces(template) } catch let error as TemplateParser.Syntax {
@@ -369,8 +396,9 @@ extension TaskCard {
     private static func checkName(_ name: String, at path: [CardPathComponent], what: String) throws {
         let allowed = name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }
         guard !name.isEmpty, allowed else {
-            throw CardFieldError(path: path, problem: "is `\(name)`, not a valid \(what)",
-                                 fix: "use lower-case letters, digits, `_` and `-`")
+            throw CardFieldError(
+                path: path, problem: "is `\(name)`, not a valid \(what)",
+                fix: "use lower-case letters, digits, `_` and `-`")
         }
     }
 
@@ -379,8 +407,9 @@ extension TaskCard {
             throw CardFieldError(path: path, problem: "is empty", fix: "list at least one \(what)")
         }
         for (index, value) in values.enumerated() where values[..<index].contains(value) {
-            throw CardFieldError(path: path + [.index(index)], problem: "repeats \(what) `\(value)`",
-                                 fix: "list each \(what) once")
+            throw CardFieldError(
+                path: path + [.index(index)], problem: "repeats \(what) `\(value)`",
+                fix: "list each \(what) once")
         }
     }
 }

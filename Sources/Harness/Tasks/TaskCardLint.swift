@@ -26,9 +26,10 @@ extension TaskCard {
         let root = source.flatMap { FileManager.default.contents(atPath: $0) }
             .flatMap { String(data: $0, encoding: .utf8) }.flatMap { try? Yams.compose(yaml: $0) }
         return paths.map { path in
-            TaskCardError(file: source ?? task, line: TaskCardError.line(of: path, in: root),
-                          field: CardPathComponent.render(path), problem: "is a placeholder (64 zeros)",
-                          fix: "fill in the real sha256 of the data file (`sha256sum FILE`)")
+            TaskCardError(
+                file: source ?? task, line: TaskCardError.line(of: path, in: root),
+                field: CardPathComponent.render(path), problem: "is a placeholder (64 zeros)",
+                fix: "fill in the real sha256 of the data file (`sha256sum FILE`)")
         }
     }
 }

@@ -66,9 +66,11 @@ public struct InterventionArtifact: Codable, Equatable, Sendable {
     /// Free-form facts the command line records (how K and strength were chosen, …).
     public let notes: [String: String]
 
-    public init(method: String, model: Model, task: String, scoring: ScoringProtocol, siteKind: String, k: Int,
-                strength: Double, delta: Double?, plan: InterventionPlan, fitting: FittingOptions, pairCount: Int,
-                validationPairCount: Int? = nil, scoreMeaning: String, units: [SelectedUnit], notes: [String: String] = [:]) {
+    public init(
+        method: String, model: Model, task: String, scoring: ScoringProtocol, siteKind: String, k: Int,
+        strength: Double, delta: Double?, plan: InterventionPlan, fitting: FittingOptions, pairCount: Int,
+        validationPairCount: Int? = nil, scoreMeaning: String, units: [SelectedUnit], notes: [String: String] = [:]
+    ) {
         format = Self.currentFormat
         self.method = method
         self.model = model

@@ -20,7 +20,8 @@ extension InterventionArtifact {
     /// Reads an artifact and checks it belongs to the loaded model: the same sha256, and
     /// every edit inside the model's layers and site widths.
     public static func load(path: String, expectedModelSHA256: String, modelFile: String, shape: ModelShape) throws
-        -> InterventionArtifact {
+        -> InterventionArtifact
+    {
         let artifact = try read(path: path)
         try artifact.check(path: path, modelSHA256: expectedModelSHA256, modelFile: modelFile, shape: shape)
         return artifact
@@ -57,23 +58,28 @@ extension InterventionArtifact {
     /// Refuses an artifact fitted on another model, or whose edits the model cannot hold.
     public func check(path: String, modelSHA256: String, modelFile: String, shape: ModelShape) throws {
         guard model.sha256.lowercased() == modelSHA256.lowercased() else {
-            throw ArtifactError.modelMismatch(path: path, fittedFile: model.file, fittedSHA256: model.sha256,
-                                              loadedFile: modelFile, loadedSHA256: modelSHA256)
+            throw ArtifactError.modelMismatch(
+                path: path, fittedFile: model.file, fittedSHA256: model.sha256,
+                loadedFile: modelFile, loadedSHA256: modelSHA256)
         }
         guard model.shape.layerCount == shape.layerCount else {
-            throw ArtifactError.doesNotFitModel(path: path, detail: "it was written for \(model.shape.layerCount) layers and the model has \(shape.layerCount)")
+            throw ArtifactError.doesNotFitModel(
+                path: path, detail: "it was written for \(model.shape.layerCount) layers and the model has \(shape.layerCount)")
         }
         for (n, edit) in edits.enumerated() {
             let name = "edit \(n + 1) (\(edit.site))"
             if let layer = edit.site.layer, layer >= shape.layerCount {
-                throw ArtifactError.doesNotFitModel(path: path, detail: "\(name) is in layer \(layer) but the model has layers 0-\(shape.layerCount - 1)")
+                throw ArtifactError.doesNotFitModel(
+                    path: path, detail: "\(name) is in layer \(layer) but the model has layers 0-\(shape.layerCount - 1)")
             }
             let width = shape.width(of: edit.site)
             if let bad = edit.indices.first(where: { !(0..<width).contains($0) }) {
-                throw ArtifactError.doesNotFitModel(path: path, detail: "\(name) edits element \(bad) but the site has \(width) values per token")
+                throw ArtifactError.doesNotFitModel(
+                    path: path, detail: "\(name) edits element \(bad) but the site has \(width) values per token")
             }
             if case let .add(values) = edit.operation, values.count != edit.indices.count {
-                throw ArtifactError.doesNotFitModel(path: path, detail: "\(name) adds \(values.count) values to \(edit.indices.count) elements")
+                throw ArtifactError.doesNotFitModel(
+                    path: path, detail: "\(name) adds \(values.count) values to \(edit.indices.count) elements")
             }
         }
     }

@@ -32,7 +32,8 @@ public struct ActivationCollector {
         var widths: [String: Int] = [:]
         for kind in kinds {
             guard let probe = HookSite(kind: kind, layer: 0) else {
-                throw InterventionError.invalid("site kind '\(kind)' is not one of attention-heads, attention-output, mlp-gate, mlp-activation, mlp-output, residual")
+                throw InterventionError.invalid(
+                    "site kind '\(kind)' is not one of attention-heads, attention-output, mlp-gate, mlp-activation, mlp-output, residual")
             }
             widths[kind] = shape.width(of: probe)
             for l in 0..<layers { sites.insert(HookSite(kind: kind, layer: l)!) }
@@ -44,11 +45,13 @@ public struct ActivationCollector {
         var start = 0
         while start < pairs.count {
             let batch = try pairs[start..<min(start + batchSize, pairs.count)].map(encode)
-            let shared = PositionRecorder(sites: sites, layers: layers, widths: widths,
-                                          ranges: batch.map { pair in pair.answers.map { position.range(in: $0) } })
+            let shared = PositionRecorder(
+                sites: sites, layers: layers, widths: widths,
+                ranges: batch.map { pair in pair.answers.map { position.range(in: $0) } })
             let states = batch.map { _ in network.makeState() }
             if batch.contains(where: { !$0.prefix.isEmpty }) {
-                _ = try network.forward(zip(batch, states).map { SequenceInput(tokens: $0.prefix, state: $1, logits: .none) }, editor: shared)
+                _ = try network.forward(
+                    zip(batch, states).map { SequenceInput(tokens: $0.prefix, state: $1, logits: .none) }, editor: shared)
             }
             let answers = batch.flatMap { pair in pair.answers.map { [position.range(in: $0)] } }
             let own = PositionRecorder(sites: sites, layers: layers, widths: widths, ranges: answers)

@@ -13,8 +13,10 @@ public struct ContrastivePair: Sendable, Hashable, Codable {
     /// false for prompts that must end in their own whitespace token (SADI's).
     public let splitTrailingWhitespace: Bool
 
-    public init(context: String, positive: String, negative: String, negativeContext: String? = nil,
-                splitTrailingWhitespace: Bool = true) {
+    public init(
+        context: String, positive: String, negative: String, negativeContext: String? = nil,
+        splitTrailingWhitespace: Bool = true
+    ) {
         self.context = context
         self.positive = positive
         self.negative = negative
@@ -28,16 +30,19 @@ public struct ContrastivePair: Sendable, Hashable, Codable {
         guard let gold = instance.reference.choiceIndex, choices.indices.contains(gold) else { return [] }
         let right = choices[gold]
         return choices.indices.filter { $0 != gold }.map {
-            ContrastivePair(context: right.context, positive: right.continuation, negative: choices[$0].continuation,
-                            negativeContext: choices[$0].context == right.context ? nil : choices[$0].context,
-                            splitTrailingWhitespace: right.splitTrailingWhitespace)
+            ContrastivePair(
+                context: right.context, positive: right.continuation, negative: choices[$0].continuation,
+                negativeContext: choices[$0].context == right.context ? nil : choices[$0].context,
+                splitTrailingWhitespace: right.splitTrailingWhitespace)
         }
     }
 
     /// The two requests: prompt + right answer, prompt + wrong answer.
     var requests: [LoglikelihoodRequest] {
-        [LoglikelihoodRequest(context: context, continuation: positive, wholeWordSplit: splitTrailingWhitespace),
-         LoglikelihoodRequest(context: negativeContext ?? context, continuation: negative, wholeWordSplit: splitTrailingWhitespace)]
+        [
+            LoglikelihoodRequest(context: context, continuation: positive, wholeWordSplit: splitTrailingWhitespace),
+            LoglikelihoodRequest(context: negativeContext ?? context, continuation: negative, wholeWordSplit: splitTrailingWhitespace),
+        ]
     }
 }
 

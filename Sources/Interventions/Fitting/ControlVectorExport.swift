@@ -29,14 +29,17 @@ public struct ControlVector: Sendable, Equatable {
             throw FittingError.invalidArgument("a control vector needs at least one non-empty layer direction")
         }
         if directions[0] != nil {
-            throw FittingError.invalidArgument("llama.cpp cannot add a control vector to the output of layer 0 (it rejects direction.0); choose a layer from 1 up")
+            throw FittingError.invalidArgument(
+                "llama.cpp cannot add a control vector to the output of layer 0 (it rejects direction.0); choose a layer from 1 up")
         }
         for (layer, vector) in directions {
             guard layer > 0 else {
                 throw FittingError.invalidArgument("layer \(layer) is not a block index; control-vector layers count blocks from 1")
             }
             guard vector.count == width else {
-                throw FittingError.shapeMismatch("the control vector for layer \(layer) has \(vector.count) values but another has \(width); every layer's vector must have the model's width")
+                throw FittingError.shapeMismatch(
+                    "the control vector for layer \(layer) has \(vector.count) values but another has \(width); every layer's vector must have the model's width"
+                )
             }
             guard vector.allSatisfy(\.isFinite) else {
                 throw FittingError.invalidArgument("the control vector for layer \(layer) contains NaN or infinity; refit it")
@@ -55,7 +58,8 @@ public struct ControlVector: Sendable, Equatable {
         }
         let chosen = layers ?? 1...(layerVectors.count - 1)
         guard chosen.lowerBound >= 0, chosen.upperBound < layerVectors.count else {
-            throw FittingError.invalidArgument("layers \(chosen.lowerBound)-\(chosen.upperBound) are outside the \(layerVectors.count) layers the vectors cover")
+            throw FittingError.invalidArgument(
+                "layers \(chosen.lowerBound)-\(chosen.upperBound) are outside the \(layerVectors.count) layers the vectors cover")
         }
         try self.init(directions: Dictionary(uniqueKeysWithValues: chosen.map { ($0, layerVectors[$0]) }), modelHint: modelHint)
     }
@@ -81,11 +85,14 @@ public struct ControlVector: Sendable, Equatable {
         var directions: [Int: [Float]] = [:]
         for tensor in file.tensors {
             guard tensor.name.hasPrefix("direction."), let layer = Int(tensor.name.dropFirst("direction.".count)),
-                  layer > 0 else {
-                throw FittingError.invalidArgument("\(path): tensor '\(tensor.name)' is not named direction.N with N ≥ 1, so llama.cpp would reject the file")
+                layer > 0
+            else {
+                throw FittingError.invalidArgument(
+                    "\(path): tensor '\(tensor.name)' is not named direction.N with N ≥ 1, so llama.cpp would reject the file")
             }
             guard tensor.type == .f32, tensor.dimensions.count == 1 else {
-                throw FittingError.invalidArgument("\(path): tensor '\(tensor.name)' is not a 1-D F32 vector, so llama.cpp would reject the file")
+                throw FittingError.invalidArgument(
+                    "\(path): tensor '\(tensor.name)' is not a 1-D F32 vector, so llama.cpp would reject the file")
             }
             let values = file.data(of: tensor).withMemoryRebound(to: UInt32.self) { words in
                 words.map { Float(bitPattern: UInt32(littleEndian: $0)) }

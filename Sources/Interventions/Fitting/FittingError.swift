@@ -2,8 +2,9 @@
 /// input at fault and what would fix it, so the CLI can print it as it is.
 public enum FittingError: Error, CustomStringConvertible, Equatable, Sendable {
     /// K exceeds the units available (in the whole model, or in the chosen layers).
-    case tooManyUnits(flag: String, k: Int, unitName: String, layers: ClosedRange<Int>,
-                      layerCount: Int, unitsPerLayer: Int)
+    case tooManyUnits(
+        flag: String, k: Int, unitName: String, layers: ClosedRange<Int>,
+        layerCount: Int, unitsPerLayer: Int)
     case nonPositiveK(flag: String, k: Int)
     case layersOutOfRange(flag: String, layers: ClosedRange<Int>, layerCount: Int)
     case shapeMismatch(String)

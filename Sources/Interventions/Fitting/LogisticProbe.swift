@@ -25,7 +25,8 @@ public struct LogisticProbe: Sendable, Codable, Equatable {
 
     public static func fit(features: [[Float]], labels: [Bool], l2: Float = 1, iterations: Int = 50) throws -> LogisticProbe {
         guard !features.isEmpty, features.count == labels.count else {
-            throw FittingError.shapeMismatch("a probe needs one label per example, got \(features.count) examples and \(labels.count) labels")
+            throw FittingError.shapeMismatch(
+                "a probe needs one label per example, got \(features.count) examples and \(labels.count) labels")
         }
         let d = features[0].count
         guard d > 0, features.allSatisfy({ $0.count == d }) else {
@@ -78,7 +79,8 @@ public struct LogisticProbe: Sendable, Codable, Equatable {
     /// Fraction of examples classified correctly.
     public func accuracy(features: [[Float]], labels: [Bool]) throws -> Double {
         guard !features.isEmpty, features.count == labels.count else {
-            throw FittingError.shapeMismatch("accuracy needs one label per example, got \(features.count) examples and \(labels.count) labels")
+            throw FittingError.shapeMismatch(
+                "accuracy needs one label per example, got \(features.count) examples and \(labels.count) labels")
         }
         guard features.allSatisfy({ $0.count == weights.count }) else {
             throw FittingError.shapeMismatch("the probe was fitted on \(weights.count) features; every example must have that many")
@@ -111,7 +113,8 @@ public struct LogisticProbe: Sendable, Codable, Equatable {
     }
 
     private static func derivatives(_ theta: [Double], _ x: [[Double]], _ y: [Double], _ lambda: Double)
-        -> (gradient: [Double], hessian: [Double]) {
+        -> (gradient: [Double], hessian: [Double])
+    {
         let d = theta.count - 1
         let m = d + 1
         var gradient = [Double](repeating: 0, count: m)

@@ -1,7 +1,8 @@
 /// ITI's mass-mean direction: mean(positive) − mean(negative), scaled to unit length.
 public func massMeanDirection(positive: [[Float]], negative: [[Float]]) throws -> [Float] {
     guard !positive.isEmpty, !negative.isEmpty else {
-        throw FittingError.invalidArgument("a mass-mean direction needs positive and negative examples, got \(positive.count) and \(negative.count)")
+        throw FittingError.invalidArgument(
+            "a mass-mean direction needs positive and negative examples, got \(positive.count) and \(negative.count)")
     }
     let d = positive[0].count
     guard d > 0, (positive + negative).allSatisfy({ $0.count == d }) else {
@@ -12,7 +13,9 @@ public func massMeanDirection(positive: [[Float]], negative: [[Float]]) throws -
     for row in negative { for j in 0..<d { difference[j] -= Double(row[j]) / Double(negative.count) } }
     let norm = difference.reduce(0) { $0 + $1 * $1 }.squareRoot()
     guard norm > 0, norm.isFinite else {
-        throw FittingError.invalidArgument("the positive and negative examples have the same mean, so there is no direction to shift along; check that the pairs differ at this site")
+        throw FittingError.invalidArgument(
+            "the positive and negative examples have the same mean, so there is no direction to shift along; check that the pairs differ at this site"
+        )
     }
     return difference.map { Float($0 / norm) }
 }

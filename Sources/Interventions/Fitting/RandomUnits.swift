@@ -5,11 +5,14 @@ import Engine
 /// Fisher-Yates over the candidates, written out (j = next() % remaining, as SeededSubset
 /// does) so a seed names the same units on every platform and Swift version. Returned
 /// sorted by (layer, index).
-public func randomUnits(k: Int, layerCount: Int, unitsPerLayer: Int, layers: ClosedRange<Int>? = nil,
-                        seed: UInt64, unitName: String = "units",
-                        kFlag: String = "--k", layersFlag: String = "--layers") throws -> [Unit] {
-    let budget = try UnitBudget(k: k, layerCount: layerCount, unitsPerLayer: unitsPerLayer,
-                                layers: layers, unitName: unitName, kFlag: kFlag, layersFlag: layersFlag)
+public func randomUnits(
+    k: Int, layerCount: Int, unitsPerLayer: Int, layers: ClosedRange<Int>? = nil,
+    seed: UInt64, unitName: String = "units",
+    kFlag: String = "--k", layersFlag: String = "--layers"
+) throws -> [Unit] {
+    let budget = try UnitBudget(
+        k: k, layerCount: layerCount, unitsPerLayer: unitsPerLayer,
+        layers: layers, unitName: unitName, kFlag: kFlag, layersFlag: layersFlag)
     var pool = Array(0..<budget.available)
     var generator = SplitMix64(seed: seed)
     for i in 0..<k {

@@ -16,17 +16,23 @@ public struct SiteActivations: Sendable, Equatable {
     public var unitsPerLayer: Int { width / unitSize }
     public var unitCount: Int { layers * unitsPerLayer }
 
-    public init(pairs: Int, layers: Int, width: Int, unitSize: Int = 1, unitName: String = "units",
-                positive: [Float], negative: [Float]) throws {
+    public init(
+        pairs: Int, layers: Int, width: Int, unitSize: Int = 1, unitName: String = "units",
+        positive: [Float], negative: [Float]
+    ) throws {
         guard pairs > 0 else {
             throw FittingError.invalidArgument("fitting needs at least one contrastive pair, got none; check the task's pairs split")
         }
         guard layers > 0, width > 0, unitSize > 0, width % unitSize == 0 else {
-            throw FittingError.shapeMismatch("a site of width \(width) in \(layers) layers cannot hold units of \(unitSize) values; the width must be a positive multiple of the unit size")
+            throw FittingError.shapeMismatch(
+                "a site of width \(width) in \(layers) layers cannot hold units of \(unitSize) values; the width must be a positive multiple of the unit size"
+            )
         }
         let expected = pairs * layers * width
         guard positive.count == expected, negative.count == expected else {
-            throw FittingError.shapeMismatch("activations for \(pairs) pairs × \(layers) layers × \(width) need \(expected) values per side, got \(positive.count) positive and \(negative.count) negative")
+            throw FittingError.shapeMismatch(
+                "activations for \(pairs) pairs × \(layers) layers × \(width) need \(expected) values per side, got \(positive.count) positive and \(negative.count) negative"
+            )
         }
         self.pairs = pairs
         self.layers = layers
@@ -40,18 +46,22 @@ public struct SiteActivations: Sendable, Equatable {
     /// From nested arrays [pair][layer][width], as a recorder collects them.
     public init(positive: [[[Float]]], negative: [[[Float]]], unitSize: Int = 1, unitName: String = "units") throws {
         guard positive.count == negative.count else {
-            throw FittingError.shapeMismatch("there are \(positive.count) positive and \(negative.count) negative examples; every pair needs both")
+            throw FittingError.shapeMismatch(
+                "there are \(positive.count) positive and \(negative.count) negative examples; every pair needs both")
         }
         let layers = positive.first?.count ?? 0
         let width = positive.first?.first?.count ?? 0
         for side in [positive, negative] {
             for pair in side where pair.count != layers || pair.contains(where: { $0.count != width }) {
-                throw FittingError.shapeMismatch("pairs disagree on the number of layers or the width (expected \(layers) layers of \(width)); record every pair at the same site")
+                throw FittingError.shapeMismatch(
+                    "pairs disagree on the number of layers or the width (expected \(layers) layers of \(width)); record every pair at the same site"
+                )
             }
         }
-        try self.init(pairs: positive.count, layers: layers, width: width, unitSize: unitSize, unitName: unitName,
-                      positive: positive.flatMap { $0.flatMap { $0 } },
-                      negative: negative.flatMap { $0.flatMap { $0 } })
+        try self.init(
+            pairs: positive.count, layers: layers, width: width, unitSize: unitSize, unitName: unitName,
+            positive: positive.flatMap { $0.flatMap { $0 } },
+            negative: negative.flatMap { $0.flatMap { $0 } })
     }
 
     /// The same pairs restricted to one layer (e.g. CAA's single residual layer).
@@ -68,7 +78,8 @@ public struct SiteActivations: Sendable, Equatable {
             pos.append(contentsOf: positive[start..<(start + width)])
             neg.append(contentsOf: negative[start..<(start + width)])
         }
-        return try SiteActivations(pairs: pairs, layers: 1, width: width, unitSize: unitSize, unitName: unitName,
-                                   positive: pos, negative: neg)
+        return try SiteActivations(
+            pairs: pairs, layers: 1, width: width, unitSize: unitSize, unitName: unitName,
+            positive: pos, negative: neg)
     }
 }

@@ -8,11 +8,14 @@ public enum UnitRanking: String, Codable, Sendable, CaseIterable {
 /// The K best units over all candidate layers together, best first. Ties are broken by
 /// (layer, index) ascending, so the choice never depends on sort stability or platform.
 /// `layers` restricts the candidates; `kFlag`/`layersFlag` name the flags in errors.
-public func selectTopUnits(_ scores: UnitScores, k: Int, ranking: UnitRanking,
-                           layers: ClosedRange<Int>? = nil,
-                           kFlag: String = "--k", layersFlag: String = "--layers") throws -> [Unit] {
-    let budget = try UnitBudget(k: k, layerCount: scores.layers, unitsPerLayer: scores.unitsPerLayer,
-                                layers: layers, unitName: scores.unitName, kFlag: kFlag, layersFlag: layersFlag)
+public func selectTopUnits(
+    _ scores: UnitScores, k: Int, ranking: UnitRanking,
+    layers: ClosedRange<Int>? = nil,
+    kFlag: String = "--k", layersFlag: String = "--layers"
+) throws -> [Unit] {
+    let budget = try UnitBudget(
+        k: k, layerCount: scores.layers, unitsPerLayer: scores.unitsPerLayer,
+        layers: layers, unitName: scores.unitName, kFlag: kFlag, layersFlag: layersFlag)
     var candidates: [(key: Float, unit: Unit)] = []
     candidates.reserveCapacity(budget.available)
     for layer in budget.layers {

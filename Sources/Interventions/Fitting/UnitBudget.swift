@@ -7,8 +7,10 @@ struct UnitBudget {
 
     var available: Int { layers.count * unitsPerLayer }
 
-    init(k: Int, layerCount: Int, unitsPerLayer: Int, layers: ClosedRange<Int>?, unitName: String,
-         kFlag: String, layersFlag: String) throws {
+    init(
+        k: Int, layerCount: Int, unitsPerLayer: Int, layers: ClosedRange<Int>?, unitName: String,
+        kFlag: String, layersFlag: String
+    ) throws {
         guard layerCount > 0, unitsPerLayer > 0 else {
             throw FittingError.invalidArgument("there are no \(unitName) to choose from (\(layerCount) layers × \(unitsPerLayer))")
         }
@@ -18,8 +20,9 @@ struct UnitBudget {
         }
         guard k > 0 else { throw FittingError.nonPositiveK(flag: kFlag, k: k) }
         guard k <= chosen.count * unitsPerLayer else {
-            throw FittingError.tooManyUnits(flag: kFlag, k: k, unitName: unitName, layers: chosen,
-                                            layerCount: layerCount, unitsPerLayer: unitsPerLayer)
+            throw FittingError.tooManyUnits(
+                flag: kFlag, k: k, unitName: unitName, layers: chosen,
+                layerCount: layerCount, unitsPerLayer: unitsPerLayer)
         }
         self.layers = chosen
         self.unitsPerLayer = unitsPerLayer

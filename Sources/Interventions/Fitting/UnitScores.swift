@@ -32,10 +32,13 @@ public struct UnitScores: Sendable, Equatable {
 /// Scores the units of a [layer × width] difference. With units of one value the score is
 /// D itself whatever `scoring` says (so signed ranking stays signed); heads are scored by
 /// `scoring` over their `unitSize` consecutive values.
-public func unitScores(difference: [Float], layers: Int, width: Int, unitSize: Int = 1,
-                       scoring: HeadScoring = .mean, unitName: String = "units") throws -> UnitScores {
+public func unitScores(
+    difference: [Float], layers: Int, width: Int, unitSize: Int = 1,
+    scoring: HeadScoring = .mean, unitName: String = "units"
+) throws -> UnitScores {
     guard unitSize > 0, width % unitSize == 0, difference.count == layers * width else {
-        throw FittingError.shapeMismatch("a difference of \(difference.count) values does not fill \(layers) layers × \(width) in units of \(unitSize)")
+        throw FittingError.shapeMismatch(
+            "a difference of \(difference.count) values does not fill \(layers) layers × \(width) in units of \(unitSize)")
     }
     guard unitSize > 1 else {
         return try UnitScores(layers: layers, unitsPerLayer: width, values: difference, unitName: unitName)
@@ -57,6 +60,7 @@ public func unitScores(difference: [Float], layers: Int, width: Int, unitSize: I
 
 /// Scores of every unit of `activations` from their mean difference.
 public func unitScores(_ activations: SiteActivations, scoring: HeadScoring = .mean) throws -> UnitScores {
-    try unitScores(difference: meanDifference(activations), layers: activations.layers, width: activations.width,
-                   unitSize: activations.unitSize, scoring: scoring, unitName: activations.unitName)
+    try unitScores(
+        difference: meanDifference(activations), layers: activations.layers, width: activations.width,
+        unitSize: activations.unitSize, scoring: scoring, unitName: activations.unitName)
 }

@@ -31,8 +31,11 @@ public struct CAAMethod: MeanDifferenceMethod {
     }
 
     public func edits(_ fit: MeanDifferenceFit, k: Int, strength: Double) throws -> [SiteEdit] {
-        [SiteEdit(site: HookSite(kind: fit.siteKind, layer: k)!, indices: Array(0..<fit.width),
-                  operation: .add(try vector(fit, k: k, strength: strength)))]
+        [
+            SiteEdit(
+                site: HookSite(kind: fit.siteKind, layer: k)!, indices: Array(0..<fit.width),
+                operation: .add(try vector(fit, k: k, strength: strength)))
+        ]
     }
 
     /// CAA's one "unit" is its layer: the layer's whole D, scored by its L2 norm.

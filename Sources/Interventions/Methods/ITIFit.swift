@@ -28,8 +28,10 @@ public struct FittedITI: FittedMethod {
         /// ITI's `get_interventions_dict` computes it.
         public let std: Float
 
-        public init(unit: Unit, trainAccuracy: Double, validationAccuracy: Double, difference: [Float],
-                    direction: [Float], std: Float) {
+        public init(
+            unit: Unit, trainAccuracy: Double, validationAccuracy: Double, difference: [Float],
+            direction: [Float], std: Float
+        ) {
             self.unit = unit
             self.trainAccuracy = trainAccuracy
             self.validationAccuracy = validationAccuracy
@@ -58,15 +60,19 @@ public struct FittedITI: FittedMethod {
     public static let siteKind = "attention-heads"
 
     /// `training` and `validation` hold attention-head activations ([pair][layer][heads × headDim]).
-    public init(options: FittingOptions, shape: ModelShape, training: SiteActivations, validation: SiteActivations,
-                l2: Float = 1, threads: Int = Parallel.availableCores) throws {
+    public init(
+        options: FittingOptions, shape: ModelShape, training: SiteActivations, validation: SiteActivations,
+        l2: Float = 1, threads: Int = Parallel.availableCores
+    ) throws {
         if let kind = options.siteKind, kind != Self.siteKind {
             throw InterventionError.invalid("--site \(kind): iti probes attention heads only; drop --site or pass --site attention-heads")
         }
         let width = shape.headCount * shape.headDim
         for (name, set) in [("fitting", training), ("validation", validation)]
         where set.layers != shape.layerCount || set.width != width {
-            throw FittingError.shapeMismatch("the \(name) activations cover \(set.layers) layers × \(set.width) values, but the model's attention heads are \(shape.layerCount) layers × \(width); collect them at the attention-heads site of this model")
+            throw FittingError.shapeMismatch(
+                "the \(name) activations cover \(set.layers) layers × \(set.width) values, but the model's attention heads are \(shape.layerCount) layers × \(width); collect them at the attention-heads site of this model"
+            )
         }
         self.options = options
         self.shape = shape
@@ -88,25 +94,31 @@ public struct FittedITI: FittedMethod {
     }
 
     /// From the collector's output for the pairs and for the held-out pairs.
-    public init(options: FittingOptions, shape: ModelShape, collected: ActivationCollector.Result,
-                validationCollected: ActivationCollector.Result, l2: Float = 1) throws {
+    public init(
+        options: FittingOptions, shape: ModelShape, collected: ActivationCollector.Result,
+        validationCollected: ActivationCollector.Result, l2: Float = 1
+    ) throws {
         func activations(_ result: ActivationCollector.Result, _ name: String) throws -> SiteActivations {
             guard let width = result.widths[Self.siteKind], let positive = result.positive[Self.siteKind],
-                  let negative = result.negative[Self.siteKind] else {
+                let negative = result.negative[Self.siteKind]
+            else {
                 throw InterventionError.invalid("attention-head activations of the \(name) pairs were not collected")
             }
-            return try SiteActivations(pairs: positive.count, layers: result.layers, width: width, unitSize: shape.headDim,
-                                       unitName: "attention heads", positive: positive.flatMap { $0 },
-                                       negative: negative.flatMap { $0 })
+            return try SiteActivations(
+                pairs: positive.count, layers: result.layers, width: width, unitSize: shape.headDim,
+                unitName: "attention heads", positive: positive.flatMap { $0 },
+                negative: negative.flatMap { $0 })
         }
-        try self.init(options: options, shape: shape, training: activations(collected, "fitting"),
-                      validation: activations(validationCollected, "validation"), l2: l2)
+        try self.init(
+            options: options, shape: shape, training: activations(collected, "fitting"),
+            validation: activations(validationCollected, "validation"), l2: l2)
     }
 
     /// Held-out probe accuracies as unit scores ([layer × headCount]).
     public func accuracyScores() throws -> UnitScores {
-        try UnitScores(layers: shape.layerCount, unitsPerLayer: shape.headCount,
-                       values: heads.map { Float($0.validationAccuracy) }, unitName: "attention heads")
+        try UnitScores(
+            layers: shape.layerCount, unitsPerLayer: shape.headCount,
+            values: heads.map { Float($0.validationAccuracy) }, unitName: "attention heads")
     }
 
     /// The K heads of best held-out accuracy (within `options.layers`), best first; ties go
@@ -133,14 +145,18 @@ public struct FittedITI: FittedMethod {
             if case let .add(values) = edit.operation { return values.contains { !$0.isFinite } }
             return false
         }) {
-            throw InterventionError.invalid("iti's shift in \(bad.site) is not finite at α = \(strength); the recorded activations are too large or contain NaN")
+            throw InterventionError.invalid(
+                "iti's shift in \(bad.site) is not finite at α = \(strength); the recorded activations are too large or contain NaN")
         }
-        return InterventionPlan(edits: edits, positions: options.policy ?? ITIMethod().defaultPolicy,
-                                application: options.application, layerCount: shape.layerCount)
+        return InterventionPlan(
+            edits: edits, positions: options.policy ?? ITIMethod().defaultPolicy,
+            application: options.application, layerCount: shape.layerCount)
     }
 
-    private static func fitHead(_ unit: Unit, shape: ModelShape, training: SiteActivations, validation: SiteActivations,
-                                l2: Float) throws -> Head {
+    private static func fitHead(
+        _ unit: Unit, shape: ModelShape, training: SiteActivations, validation: SiteActivations,
+        l2: Float
+    ) throws -> Head {
         let (positive, negative) = headRows(unit, shape: shape, of: training)
         let (heldPositive, heldNegative) = headRows(unit, shape: shape, of: validation)
         let labels = [Bool](repeating: true, count: positive.count) + [Bool](repeating: false, count: negative.count)
@@ -149,13 +165,15 @@ public struct FittedITI: FittedMethod {
         let difference = zip(positive.columnMeans, negative.columnMeans).map { Float($0 - $1) }
         // A head whose two means coincide has no direction to shift along: it keeps zeros
         // (a zero shift) rather than failing the whole fit, as ITI's NumPy code would with NaN.
-        let direction = (try? massMeanDirection(positive: positive, negative: negative))
+        let direction =
+            (try? massMeanDirection(positive: positive, negative: negative))
             ?? [Float](repeating: 0, count: shape.headDim)
-        return Head(unit: unit,
-                    trainAccuracy: try probe.accuracy(features: positive + negative, labels: labels),
-                    validationAccuracy: try probe.accuracy(features: heldPositive + heldNegative, labels: heldLabels),
-                    difference: difference, direction: direction,
-                    std: try projectionStd(features: positive + negative, direction: direction))
+        return Head(
+            unit: unit,
+            trainAccuracy: try probe.accuracy(features: positive + negative, labels: labels),
+            validationAccuracy: try probe.accuracy(features: heldPositive + heldNegative, labels: heldLabels),
+            difference: difference, direction: direction,
+            std: try projectionStd(features: positive + negative, direction: direction))
     }
 
     /// One head's rows of every pair, positive and negative.

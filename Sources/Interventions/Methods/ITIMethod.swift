@@ -22,8 +22,9 @@ public struct ITIMethod: InterventionMethod {
 
     public func checkKs(_ ks: [Int], options: FittingOptions, shape: ModelShape) throws {
         for k in ks {
-            _ = try UnitBudget(k: k, layerCount: shape.layerCount, unitsPerLayer: shape.headCount, layers: options.layers,
-                               unitName: "attention heads", kFlag: "--k", layersFlag: "--layers")
+            _ = try UnitBudget(
+                k: k, layerCount: shape.layerCount, unitsPerLayer: shape.headCount, layers: options.layers,
+                unitName: "attention heads", kFlag: "--k", layersFlag: "--layers")
         }
     }
 
@@ -31,11 +32,13 @@ public struct ITIMethod: InterventionMethod {
     /// validation split's pairs give each probe's held-out accuracy, which ranks the heads.
     public func fit(_ data: FittingData) throws -> any FittedMethod {
         guard !data.pairs.isEmpty else {
-            throw InterventionError.invalid("iti needs contrastive pairs to fit its probes, and the pairs split gave none; check the task card's pairs split")
+            throw InterventionError.invalid(
+                "iti needs contrastive pairs to fit its probes, and the pairs split gave none; check the task card's pairs split")
         }
         let heldOut = try data.validationPairs()
         guard !heldOut.isEmpty else {
-            throw InterventionError.invalid("iti ranks heads by probe accuracy on the validation split, which gave no pairs; add a validation split to the task card")
+            throw InterventionError.invalid(
+                "iti ranks heads by probe accuracy on the validation split, which gave no pairs; add a validation split to the task card")
         }
         let collector = data.collector
         let training = try collector.collect(data.pairs, kinds: [FittedITI.siteKind], at: data.options.position)
@@ -51,16 +54,20 @@ extension FittedITI {
 
     /// The selected heads with their held-out probe accuracy and D; the edits carry each
     /// head's shift α·σ·θ.
-    public func artifact(k: Int, strength: Double, model: InterventionArtifact.Model, task: String,
-                         scoring: ScoringProtocol, notes: [String: String]) throws -> InterventionArtifact {
+    public func artifact(
+        k: Int, strength: Double, model: InterventionArtifact.Model, task: String,
+        scoring: ScoringProtocol, notes: [String: String]
+    ) throws -> InterventionArtifact {
         let units = try selectedHeads(k: k).map {
-            InterventionArtifact.SelectedUnit(layer: $0.unit.layer, index: $0.unit.index, score: $0.validationAccuracy,
-                                              differences: $0.difference)
+            InterventionArtifact.SelectedUnit(
+                layer: $0.unit.layer, index: $0.unit.index, score: $0.validationAccuracy,
+                differences: $0.difference)
         }
-        return InterventionArtifact(method: "iti", model: model, task: task, scoring: scoring, siteKind: Self.siteKind, k: k,
-                                    strength: strength, delta: nil, plan: try plan(k: k, strength: strength), fitting: options,
-                                    pairCount: pairCount, validationPairCount: validationPairCount,
-                                    scoreMeaning: "probe accuracy on the validation pairs (logistic probe, L2 \(l2))",
-                                    units: units, notes: notes)
+        return InterventionArtifact(
+            method: "iti", model: model, task: task, scoring: scoring, siteKind: Self.siteKind, k: k,
+            strength: strength, delta: nil, plan: try plan(k: k, strength: strength), fitting: options,
+            pairCount: pairCount, validationPairCount: validationPairCount,
+            scoreMeaning: "probe accuracy on the validation pairs (logistic probe, L2 \(l2))",
+            units: units, notes: notes)
     }
 }

@@ -44,8 +44,10 @@ public protocol FittedMethod: Sendable {
     var settings: [String: String] { get }
     func plan(k: Int, strength: Double) throws -> InterventionPlan
     /// The plan at (K, strength) with everything needed to judge or reproduce it.
-    func artifact(k: Int, strength: Double, model: InterventionArtifact.Model, task: String,
-                  scoring: ScoringProtocol, notes: [String: String]) throws -> InterventionArtifact
+    func artifact(
+        k: Int, strength: Double, model: InterventionArtifact.Model, task: String,
+        scoring: ScoringProtocol, notes: [String: String]
+    ) throws -> InterventionArtifact
 }
 
 /// What a method is fitted on.
@@ -58,8 +60,10 @@ public struct FittingData {
     public let options: FittingOptions
     public let batchSize: Int
 
-    public init(model: LoadedModel, pairs: [ContrastivePair], validationPairs: @escaping () throws -> [ContrastivePair],
-                options: FittingOptions, batchSize: Int) {
+    public init(
+        model: LoadedModel, pairs: [ContrastivePair], validationPairs: @escaping () throws -> [ContrastivePair],
+        options: FittingOptions, batchSize: Int
+    ) {
         self.model = model
         self.pairs = pairs
         self.validationPairs = validationPairs

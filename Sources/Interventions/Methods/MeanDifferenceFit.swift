@@ -16,7 +16,8 @@ public struct MeanDifferenceFit: Sendable {
 
     public init(siteKind: String, options: FittingOptions, shape: ModelShape, collected: ActivationCollector.Result) throws {
         guard let width = collected.widths[siteKind], let positive = collected.positive[siteKind],
-              let negative = collected.negative[siteKind] else {
+            let negative = collected.negative[siteKind]
+        else {
             throw InterventionError.invalid("activations of site kind \(siteKind) were not collected")
         }
         self.siteKind = siteKind
@@ -25,18 +26,21 @@ public struct MeanDifferenceFit: Sendable {
         self.width = width
         let (unitSize, unitName) = Self.unit(of: siteKind, shape: shape)
         self.unitSize = unitSize
-        let activations = try SiteActivations(pairs: positive.count, layers: collected.layers, width: width, unitSize: unitSize,
-                                              unitName: unitName, positive: positive.flatMap { $0 }, negative: negative.flatMap { $0 })
+        let activations = try SiteActivations(
+            pairs: positive.count, layers: collected.layers, width: width, unitSize: unitSize,
+            unitName: unitName, positive: positive.flatMap { $0 }, negative: negative.flatMap { $0 })
         difference = meanDifference(activations)
-        scores = try unitScores(difference: difference, layers: collected.layers, width: width, unitSize: unitSize,
-                                scoring: options.headScoring, unitName: unitName)
+        scores = try unitScores(
+            difference: difference, layers: collected.layers, width: width, unitSize: unitSize,
+            scoring: options.headScoring, unitName: unitName)
         pairCount = positive.count
     }
 
     /// A site kind `--site` may name.
     static func site(_ kind: String) throws -> String {
         guard HookSite(kind: kind, layer: 0) != nil else {
-            throw InterventionError.invalid("--site: '\(kind)' is not one of attention-heads, attention-output, mlp-gate, mlp-activation, mlp-output, residual")
+            throw InterventionError.invalid(
+                "--site: '\(kind)' is not one of attention-heads, attention-output, mlp-gate, mlp-activation, mlp-output, residual")
         }
         return kind
     }
@@ -78,8 +82,9 @@ public struct MeanDifferenceFit: Sendable {
     func selectedUnits(_ units: [Unit]) throws -> [InterventionArtifact.SelectedUnit] {
         units.map { unit in
             let start = unit.layer * width + unit.index * unitSize
-            return InterventionArtifact.SelectedUnit(layer: unit.layer, index: unit.index, score: Double(scores[unit]),
-                                                     differences: Array(difference[start..<(start + unitSize)]))
+            return InterventionArtifact.SelectedUnit(
+                layer: unit.layer, index: unit.index, score: Double(scores[unit]),
+                differences: Array(difference[start..<(start + unitSize)]))
         }
     }
 }

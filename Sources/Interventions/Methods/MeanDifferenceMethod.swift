@@ -20,16 +20,18 @@ extension MeanDifferenceMethod {
         let kind = try MeanDifferenceFit.site(options.siteKind ?? siteKind)
         let (unitSize, name) = MeanDifferenceFit.unit(of: kind, shape: shape)
         for k in ks {
-            _ = try UnitBudget(k: k, layerCount: shape.layerCount, unitsPerLayer: shape.width(of: HookSite(kind: kind, layer: 0)!) / unitSize,
-                               layers: options.layers, unitName: name, kFlag: "--k", layersFlag: "--layers")
+            _ = try UnitBudget(
+                k: k, layerCount: shape.layerCount, unitsPerLayer: shape.width(of: HookSite(kind: kind, layer: 0)!) / unitSize,
+                layers: options.layers, unitName: name, kFlag: "--k", layersFlag: "--layers")
         }
     }
 
     public func fit(_ data: FittingData) throws -> any FittedMethod {
         let kind = try MeanDifferenceFit.site(data.options.siteKind ?? siteKind)
         let collected = try data.collector.collect(data.pairs, kinds: [kind], at: data.options.position)
-        return FittedMeanDifference(method: self,
-                                    fit: try MeanDifferenceFit(siteKind: kind, options: data.options, shape: data.shape, collected: collected))
+        return FittedMeanDifference(
+            method: self,
+            fit: try MeanDifferenceFit(siteKind: kind, options: data.options, shape: data.shape, collected: collected))
     }
 
     public func delta(strength: Double) -> Double? { strength - 1 }
@@ -49,23 +51,29 @@ public struct FittedMeanDifference<Method: MeanDifferenceMethod>: FittedMethod {
     public var pairCount: Int { fit.pairCount }
 
     public var settings: [String: String] {
-        ["site": fit.siteKind, "pairs": String(fit.pairCount), "ranking": fit.options.ranking.rawValue,
-         "head_score": fit.options.headScoring.rawValue]
+        [
+            "site": fit.siteKind, "pairs": String(fit.pairCount), "ranking": fit.options.ranking.rawValue,
+            "head_score": fit.options.headScoring.rawValue,
+        ]
     }
 
     public func plan(k: Int, strength: Double) throws -> InterventionPlan {
         guard strength.isFinite else { throw InterventionError.invalid("--strength must be a finite number, got \(strength)") }
-        return InterventionPlan(edits: try method.edits(fit, k: k, strength: strength),
-                                positions: fit.options.policy ?? method.defaultPolicy,
-                                application: fit.options.application, layerCount: fit.shape.layerCount)
+        return InterventionPlan(
+            edits: try method.edits(fit, k: k, strength: strength),
+            positions: fit.options.policy ?? method.defaultPolicy,
+            application: fit.options.application, layerCount: fit.shape.layerCount)
     }
 
-    public func artifact(k: Int, strength: Double, model: InterventionArtifact.Model, task: String,
-                         scoring: ScoringProtocol, notes: [String: String]) throws -> InterventionArtifact {
+    public func artifact(
+        k: Int, strength: Double, model: InterventionArtifact.Model, task: String,
+        scoring: ScoringProtocol, notes: [String: String]
+    ) throws -> InterventionArtifact {
         let (units, meaning) = try method.artifactUnits(fit, k: k)
-        return InterventionArtifact(method: method.name, model: model, task: task, scoring: scoring, siteKind: fit.siteKind,
-                                    k: k, strength: strength, delta: method.delta(strength: strength),
-                                    plan: try plan(k: k, strength: strength), fitting: fit.options, pairCount: fit.pairCount,
-                                    scoreMeaning: meaning, units: units, notes: notes)
+        return InterventionArtifact(
+            method: method.name, model: model, task: task, scoring: scoring, siteKind: fit.siteKind,
+            k: k, strength: strength, delta: method.delta(strength: strength),
+            plan: try plan(k: k, strength: strength), fitting: fit.options, pairCount: fit.pairCount,
+            scoreMeaning: meaning, units: units, notes: notes)
     }
 }

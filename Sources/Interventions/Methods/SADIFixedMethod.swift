@@ -13,8 +13,9 @@ public struct SADIFixedMethod: MeanDifferenceMethod {
     public func edits(_ fit: MeanDifferenceFit, k: Int, strength: Double) throws -> [SiteEdit] {
         let delta = Float(strength - 1)
         return fit.elementsByLayer(try fit.topUnits(k: k)).map { layer, indices in
-            SiteEdit(site: HookSite(kind: fit.siteKind, layer: layer)!, indices: indices,
-                     operation: .add(indices.map { delta * fit.difference[layer * fit.width + $0] }))
+            SiteEdit(
+                site: HookSite(kind: fit.siteKind, layer: layer)!, indices: indices,
+                operation: .add(indices.map { delta * fit.difference[layer * fit.width + $0] }))
         }
     }
 }

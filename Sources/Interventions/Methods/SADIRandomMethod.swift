@@ -11,8 +11,9 @@ public struct SADIRandomMethod: MeanDifferenceMethod {
     public var officialApplication: InterventionPlan.Application { .twoPass }
 
     func units(_ fit: MeanDifferenceFit, k: Int) throws -> [Unit] {
-        try randomUnits(k: k, layerCount: fit.shape.layerCount, unitsPerLayer: fit.width / fit.unitSize,
-                        layers: fit.options.layers, seed: fit.options.seed, unitName: fit.scores.unitName)
+        try randomUnits(
+            k: k, layerCount: fit.shape.layerCount, unitsPerLayer: fit.width / fit.unitSize,
+            layers: fit.options.layers, seed: fit.options.seed, unitName: fit.scores.unitName)
     }
 
     public func edits(_ fit: MeanDifferenceFit, k: Int, strength: Double) throws -> [SiteEdit] {
@@ -21,7 +22,9 @@ public struct SADIRandomMethod: MeanDifferenceMethod {
 
     public func artifactUnits(_ fit: MeanDifferenceFit, k: Int) throws -> (units: [InterventionArtifact.SelectedUnit], meaning: String) {
         let base = fit.unitSize > 1 ? "\(fit.options.headScoring.rawValue) of D over the head" : "D"
-        return (try fit.selectedUnits(try units(fit, k: k)),
-                "\(base) (units drawn at random with seed \(fit.options.seed), not ranked by it)")
+        return (
+            try fit.selectedUnits(try units(fit, k: k)),
+            "\(base) (units drawn at random with seed \(fit.options.seed), not ranked by it)"
+        )
     }
 }

@@ -11,8 +11,9 @@ struct COPACorpusReader {
             throw COPAError.invalidDocument(file: file, line: 1, problem: "it has no root element")
         }
         guard name(of: root) == "copa-corpus" else {
-            throw COPAError.invalidDocument(file: file, line: line(of: root),
-                                            problem: "the root element is <\(name(of: root))>, not <copa-corpus>")
+            throw COPAError.invalidDocument(
+                file: file, line: line(of: root),
+                problem: "the root element is <\(name(of: root))>, not <copa-corpus>")
         }
         var items: [COPAItem] = []
         var lineOfID: [Int: Int] = [:]
@@ -24,13 +25,15 @@ struct COPACorpusReader {
                 continue
             }
             guard name(of: node) == "item" else {
-                throw COPAError.invalidDocument(file: file, line: line(of: node),
-                                                problem: "<copa-corpus> holds a <\(name(of: node))> element, where only <item> belongs")
+                throw COPAError.invalidDocument(
+                    file: file, line: line(of: node),
+                    problem: "<copa-corpus> holds a <\(name(of: node))> element, where only <item> belongs")
             }
             let item = try readItem(node, ordinal: items.count + 1)
             if let earlier = lineOfID[item.id] {
-                throw invalid(node, "item \(item.id)", "repeats the id of the item at line \(earlier)",
-                              fix: "give every item its own id")
+                throw invalid(
+                    node, "item \(item.id)", "repeats the id of the item at line \(earlier)",
+                    fix: "give every item its own id")
             }
             lineOfID[item.id] = line(of: node)
             items.append(item)
@@ -47,11 +50,13 @@ struct COPACorpusReader {
         while let current = attribute {
             let key = String(cString: current.pointee.name)
             guard ["id", "asks-for", "most-plausible-alternative"].contains(key) else {
-                throw invalid(node, "item #\(ordinal)", "has an unknown attribute `\(key)`",
-                              fix: "use only id, asks-for and most-plausible-alternative")
+                throw invalid(
+                    node, "item #\(ordinal)", "has an unknown attribute `\(key)`",
+                    fix: "use only id, asks-for and most-plausible-alternative")
             }
-            attributes[key] = try text(of: UnsafeMutableRawPointer(current).assumingMemoryBound(to: xmlNode.self),
-                                       describedAs: "attribute `\(key)` of item #\(ordinal)")
+            attributes[key] = try text(
+                of: UnsafeMutableRawPointer(current).assumingMemoryBound(to: xmlNode.self),
+                describedAs: "attribute `\(key)` of item #\(ordinal)")
             attribute = current.pointee.next
         }
 
@@ -59,8 +64,9 @@ struct COPACorpusReader {
             throw invalid(node, "item #\(ordinal)", "has no `id` attribute", fix: "add id=\"N\" as the other items have")
         }
         guard let id = Int(idText), id > 0 else {
-            throw invalid(node, "item #\(ordinal)", "has id=\"\(idText)\", not a positive whole number",
-                          fix: "give it its number in the release")
+            throw invalid(
+                node, "item #\(ordinal)", "has id=\"\(idText)\", not a positive whole number",
+                fix: "give it its number in the release")
         }
         let label = "item \(id)"
         guard let asksText = attributes["asks-for"] else {
@@ -70,8 +76,9 @@ struct COPACorpusReader {
             throw invalid(node, label, "has asks-for=\"\(asksText)\"", fix: "use asks-for=\"cause\" or asks-for=\"effect\"")
         }
         guard let answerText = attributes["most-plausible-alternative"] else {
-            throw invalid(node, label, "has no `most-plausible-alternative` attribute",
-                          fix: "add most-plausible-alternative=\"1\" or \"2\"")
+            throw invalid(
+                node, label, "has no `most-plausible-alternative` attribute",
+                fix: "add most-plausible-alternative=\"1\" or \"2\"")
         }
         guard answerText == "1" || answerText == "2" else {
             throw invalid(node, label, "has most-plausible-alternative=\"\(answerText)\"", fix: "use \"1\" or \"2\"")
@@ -100,8 +107,9 @@ struct COPACorpusReader {
         for element in ["p", "a1", "a2"] where texts[element] == nil {
             throw invalid(node, label, "has no <\(element)> element", fix: "add <\(element)> with \(roles[element]!)")
         }
-        return COPAItem(id: id, asksFor: asksFor, premise: texts["p"]!, choice1: texts["a1"]!,
-                        choice2: texts["a2"]!, label: answerText == "1" ? 0 : 1)
+        return COPAItem(
+            id: id, asksFor: asksFor, premise: texts["p"]!, choice1: texts["a1"]!,
+            choice2: texts["a2"]!, label: answerText == "1" ? 0 : 1)
     }
 
     /// The text content of an element or attribute, without surrounding whitespace. Entity
@@ -113,8 +121,10 @@ struct COPACorpusReader {
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = child.pointee.content { text += String(cString: content) }
             case XML_ENTITY_REF_NODE:
-                throw invalid(child, what, "contains the entity reference &\(name(of: child));, which is never expanded (DTDs and external entities are not loaded)",
-                              fix: "write the text itself")
+                throw invalid(
+                    child, what,
+                    "contains the entity reference &\(name(of: child));, which is never expanded (DTDs and external entities are not loaded)",
+                    fix: "write the text itself")
             case XML_ELEMENT_NODE:
                 throw invalid(child, what, "contains a <\(name(of: child))> element", fix: "keep only text in it")
             default:

@@ -18,7 +18,8 @@ public enum COPAError: Error, Sendable, Equatable, CustomStringConvertible, Loca
         case let .unreadable(file, reason):
             return "cannot read COPA file \(file): \(reason); fetch it again (its sha256 is in tasks/copa.yaml)."
         case let .malformed(file, line, message):
-            return "\(file):\(line): not well-formed XML: \(message); the file is damaged, fetch it again (its sha256 is in tasks/copa.yaml)."
+            return
+                "\(file):\(line): not well-formed XML: \(message); the file is damaged, fetch it again (its sha256 is in tasks/copa.yaml)."
         case let .invalidDocument(file, line, problem):
             return "\(file):\(line): not a COPA corpus: \(problem); use copa-dev.xml or copa-test.xml from COPA-resources.tgz."
         case let .invalidItem(file, line, item, problem, fix):

@@ -17,15 +17,18 @@ public enum COPAXMLParser {
     /// it exactly once, however many threads arrive first.
     private static let libraryInitialised: Void = { xmlInitParser() }()
 
-    static let options = Int32(truncatingIfNeeded: XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
-        | XML_PARSE_NOWARNING.rawValue | XML_PARSE_BIG_LINES.rawValue)
+    static let options = Int32(
+        truncatingIfNeeded: XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
+            | XML_PARSE_NOWARNING.rawValue | XML_PARSE_BIG_LINES.rawValue)
 
     public static func parse(contentsOf path: String) throws -> [COPAItem] {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? (error as NSError).localizedDescription
+            let reason =
+                FileManager.default.fileExists(atPath: path)
+                ? (error as NSError).localizedDescription
                 : "there is no such file"
             throw COPAError.unreadable(file: path, reason: reason)
         }
@@ -74,8 +77,9 @@ public enum COPAXMLParser {
 
         let document: xmlDocPtr? = withExtendedLifetime(log) {
             data.withUnsafeBytes { bytes in
-                xmlCtxtReadMemory(context, bytes.baseAddress?.assumingMemoryBound(to: CChar.self),
-                                  Int32(bytes.count), fileName, nil, options)
+                xmlCtxtReadMemory(
+                    context, bytes.baseAddress?.assumingMemoryBound(to: CChar.self),
+                    Int32(bytes.count), fileName, nil, options)
             }
         }
         context.pointee._private = nil

@@ -32,8 +32,10 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let report = try EngineBenchmark.run(modelPath: model, threads: threads, repeats: repeats,
-                                             shapes: try parsedShapes(), decodeSteps: decodeSteps) { f in
+        let report = try EngineBenchmark.run(
+            modelPath: model, threads: threads, repeats: repeats,
+            shapes: try parsedShapes(), decodeSteps: decodeSteps
+        ) { f in
             Terminal.status("\(f.name): \(String(format: "%.1f", f.tokensPerSecond)) tokens/s")
         }
         print("| measure | tokens | seconds | tokens/s |")
@@ -42,7 +44,9 @@ struct BenchCommand: ParsableCommand {
             print("| \(f.name) | \(f.tokens) | \(String(format: "%.3f", f.seconds)) | \(String(format: "%.1f", f.tokensPerSecond)) |")
         }
         print("| load | | \(String(format: "%.3f", report.loadSeconds)) | |")
-        print("\npeak RSS \(String(format: "%.1f", report.peakRSSMegabytes)) MB, \(report.threads) threads, OpenBLAS \(BLASKernel.coreName) kernels")
+        print(
+            "\npeak RSS \(String(format: "%.1f", report.peakRSSMegabytes)) MB, \(report.threads) threads, OpenBLAS \(BLASKernel.coreName) kernels"
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data = try encoder.encode(report)

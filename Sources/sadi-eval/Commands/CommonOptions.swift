@@ -10,7 +10,11 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "GGUF model file (default: the one `make setup` fetches, or $SADI_MODEL).")
     var model: String = DefaultModel.path
     @Option(help: "Threads.") var threads: Int = Parallel.availableCores
-    @Option(name: .customLong("data-mirror"), help: "Base URL (http://, file://) or folder holding the data files under their mirror paths (default: $SADI_DATA_MIRROR, else upstream).")
+    @Option(
+        name: .customLong("data-mirror"),
+        help:
+            "Base URL (http://, file://) or folder holding the data files under their mirror paths (default: $SADI_DATA_MIRROR, else upstream)."
+    )
     var dataMirror: String?
     @Flag(help: "Use only files already in the cache.") var offline = false
     @Option(name: .customLong("tasks-dir"), help: "Folder of task cards (default: $SADI_TASKS, ./tasks, or the checkout's tasks/).")

@@ -25,7 +25,8 @@ struct GenerateCommand: ParsableCommand {
         var text = prompt
         if chat {
             guard let template = loaded.chatTemplate else {
-                throw ValidationError("--chat: \(model) has no chat template the engine recognises; drop --chat and write the prompt in the model's format")
+                throw ValidationError(
+                    "--chat: \(model) has no chat template the engine recognises; drop --chat and write the prompt in the model's format")
             }
             var messages: [ChatMessage] = []
             if let system { messages.append(ChatMessage(role: "system", content: system)) }
@@ -40,8 +41,10 @@ struct GenerateCommand: ParsableCommand {
             }
         FileHandle.standardOutput.write(Data("\n".utf8))
         let seconds = Date().timeIntervalSince(start)
-        Terminal.status(String(format: "[%d prompt tokens, %d generated in %.2f s (%.1f tokens/s), stopped by %@]",
-                               ids.count, output.tokens.count, seconds, Double(output.tokens.count) / seconds,
-                               output.stoppedBy.rawValue))
+        Terminal.status(
+            String(
+                format: "[%d prompt tokens, %d generated in %.2f s (%.1f tokens/s), stopped by %@]",
+                ids.count, output.tokens.count, seconds, Double(output.tokens.count) / seconds,
+                output.stoppedBy.rawValue))
     }
 }

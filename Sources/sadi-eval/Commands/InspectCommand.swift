@@ -13,7 +13,9 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         let gguf = try GGUFFile(path: model)
         print("file: \(model)")
-        print("GGUF version \(gguf.version), \(gguf.metadataKeys.count) metadata keys, \(gguf.tensors.count) tensors, alignment \(gguf.alignment), \(gguf.fileSize) bytes")
+        print(
+            "GGUF version \(gguf.version), \(gguf.metadataKeys.count) metadata keys, \(gguf.tensors.count) tensors, alignment \(gguf.alignment), \(gguf.fileSize) bytes"
+        )
         print("\nmetadata:")
         for key in gguf.metadataKeys {
             let value = gguf.metadata[key]!
@@ -31,9 +33,10 @@ struct InspectCommand: ParsableCommand {
         for t in gguf.tensors {
             byType[t.type.description, default: 0] += 1
             let shape = t.dimensions.map(String.init).joined(separator: "×")
-            print("  " + t.name.padding(toLength: 32, withPad: " ", startingAt: 0) + " "
-                  + t.type.description.padding(toLength: 7, withPad: " ", startingAt: 0) + " "
-                  + shape.padding(toLength: 18, withPad: " ", startingAt: 0) + " \(t.byteCount)")
+            print(
+                "  " + t.name.padding(toLength: 32, withPad: " ", startingAt: 0) + " "
+                    + t.type.description.padding(toLength: 7, withPad: " ", startingAt: 0) + " "
+                    + shape.padding(toLength: 18, withPad: " ", startingAt: 0) + " \(t.byteCount)")
         }
         print("\ntypes: " + byType.sorted { $0.key < $1.key }.map { "\($0.value) × \($0.key)" }.joined(separator: ", "))
     }

@@ -41,7 +41,8 @@ enum CardLint {
         do {
             entries = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
-            report.lines.append("FAIL \(directory): cannot list the folder (\(error.localizedDescription)); pass the folder of task cards with --tasks-dir")
+            report.lines.append(
+                "FAIL \(directory): cannot list the folder (\(error.localizedDescription)); pass the folder of task cards with --tasks-dir")
             report.failures = 1
             report.checked = 1
             return report
@@ -66,7 +67,9 @@ enum CardLint {
             let types = byName[name]!.map { String(reflecting: $0) }.joined(separator: ", ")
             report.checked += 1
             report.failures += 1
-            report.lines.append("FAIL \(name).yaml: missing: task plugin \(types) is registered but \(directory) has no \(name).yaml; add its card (tasks/copa.yaml documents every field).")
+            report.lines.append(
+                "FAIL \(name).yaml: missing: task plugin \(types) is registered but \(directory) has no \(name).yaml; add its card (tasks/copa.yaml documents every field)."
+            )
         }
         return report
     }
@@ -80,11 +83,15 @@ enum CardLint {
             return ["\(error)"]
         }
         guard let plugin = plugins.first else {
-            return ["no registered task plugin is named `\(name)`; add one with `swift package --allow-writing-to-package-directory new-task \(name)` (or fix the card's name)."]
+            return [
+                "no registered task plugin is named `\(name)`; add one with `swift package --allow-writing-to-package-directory new-task \(name)` (or fix the card's name)."
+            ]
         }
         var problems: [String] = []
         if plugins.count > 1 {
-            problems.append("\(plugins.count) registered task plugins are named `\(name)` (\(plugins.map { String(reflecting: $0) }.joined(separator: ", "))); rename all but one.")
+            problems.append(
+                "\(plugins.count) registered task plugins are named `\(name)` (\(plugins.map { String(reflecting: $0) }.joined(separator: ", "))); rename all but one."
+            )
         }
         do { try card.checkPlaceholders(available: plugin.fieldNames) } catch { problems.append("\(error)") }
         problems += card.placeholderProblems().map(\.description)

@@ -6,13 +6,19 @@ import Interventions
 /// How a method is fitted and applied (shared by `run` and `sweep`).
 struct FittingFlags: ParsableArguments {
     @Option(help: "Tokens edited: all, prompt-last, from-prompt-last, generated (default: the method's).") var policy: PositionsPolicy?
-    @Option(help: "live (edit inside the pass) or two-pass (SADI's official procedure). Default: two-pass for the SADI methods under --protocol official, else live.")
+    @Option(
+        help:
+            "live (edit inside the pass) or two-pass (SADI's official procedure). Default: two-pass for the SADI methods under --protocol official, else live."
+    )
     var application: InterventionPlan.Application?
-    @Option(name: .customLong("protocol"), help: "harness (the card's prompt and metrics, as lm-eval) or official (the card's `official` prompt and metrics: SADI's).")
+    @Option(
+        name: .customLong("protocol"),
+        help: "harness (the card's prompt and metrics, as lm-eval) or official (the card's `official` prompt and metrics: SADI's).")
     var scoring: ScoringProtocol = .harness
     @Option(help: "Where pair activations are read: last-token, prompt-last, answer-mean.") var position: ReadPosition = .lastToken
     @Option(help: "Rank units by signed difference or magnitude.") var ranking: UnitRanking = .signed
-    @Option(name: .customLong("head-score"), help: "Score a head by mean, l2 or mean-abs of its differences.") var headScore: HeadScoring = .mean
+    @Option(name: .customLong("head-score"), help: "Score a head by mean, l2 or mean-abs of its differences.") var headScore: HeadScoring =
+        .mean
     @Option(help: "Restrict units to layers FIRST-LAST, e.g. 10-20.") var layers: String?
     @Option(help: "Site kind for the ablations: attention-heads, mlp-gate, mlp-activation, mlp-output, residual.") var site: String?
     @Option(help: "Fit on the first N contrastive pairs only (default: the whole pairs split).") var pairs: Int?
@@ -48,7 +54,8 @@ struct FittingFlags: ParsableArguments {
 /// K and strength for `run`: given, or searched on validation.
 struct MethodOptions: ParsableArguments {
     @Option(help: "Units to edit (SADI), or the layer (CAA). Without it, chosen on validation from --ks.") var k: Int?
-    @Option(help: "Strength s: SADI multiplies the selected activations by s (δ = s − 1); CAA's multiplier. Without it, chosen on validation.")
+    @Option(
+        help: "Strength s: SADI multiplies the selected activations by s (δ = s − 1); CAA's multiplier. Without it, chosen on validation.")
     var strength: Double?
     @Option(help: "δ directly (SADI: A' = A + δ·A⊙M); the same as --strength δ+1.") var delta: Double?
     @Option(help: "K values of the validation search, comma-separated (default: the method's grid).") var ks: String?
@@ -64,10 +71,11 @@ struct MethodOptions: ParsableArguments {
     }
 
     func settings(method: String, fitting: FittingFlags, seed: UInt64) throws -> MethodSettings {
-        MethodSettings(method: method, fitting: try fitting.options(seed: seed), application: fitting.application,
-                       k: k, strength: strength ?? delta.map { $0 + 1 },
-                       ks: try ks.map { try ListParsing.integers($0, flag: "--ks") },
-                       strengths: try strengths.map { try ListParsing.numbers($0, flag: "--strengths") })
+        MethodSettings(
+            method: method, fitting: try fitting.options(seed: seed), application: fitting.application,
+            k: k, strength: strength ?? delta.map { $0 + 1 },
+            ks: try ks.map { try ListParsing.integers($0, flag: "--ks") },
+            strengths: try strengths.map { try ListParsing.numbers($0, flag: "--strengths") })
     }
 }
 

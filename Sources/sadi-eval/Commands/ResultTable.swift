@@ -4,22 +4,28 @@ import Harness
 /// How a finished run is shown: a small Markdown table on stdout, and the leaderboard file.
 enum ResultTable {
     static func markdown(_ r: RunResult) -> String {
-        var lines = ["| task | split | method | metric | value | stderr | n | Δ vs baseline | 95% CI | McNemar p |",
-                     "|---|---|---|---|---:|---:|---:|---:|---|---:|"]
+        var lines = [
+            "| task | split | method | metric | value | stderr | n | Δ vs baseline | 95% CI | McNemar p |",
+            "|---|---|---|---|---:|---:|---:|---:|---|---:|",
+        ]
         for name in r.metricOrder {
             guard let m = r.metrics[name] else { continue }
-            var row = "| \(r.task) | \(r.split) | \(r.method) | \(name) | \(String(format: "%.4f", m.value)) | \(String(format: "%.4f", m.stderr)) | \(m.count) |"
+            var row =
+                "| \(r.task) | \(r.split) | \(r.method) | \(name) | \(String(format: "%.4f", m.value)) | \(String(format: "%.4f", m.stderr)) | \(m.count) |"
             if let c = r.comparisons?[name] {
-                row += String(format: " %+.4f | [%+.4f, %+.4f] | %@ |", c.difference, c.interval.lower, c.interval.upper,
-                              c.pValue.map { String(format: "%.3g", $0) } ?? "—")
+                row += String(
+                    format: " %+.4f | [%+.4f, %+.4f] | %@ |", c.difference, c.interval.lower, c.interval.upper,
+                    c.pValue.map { String(format: "%.3g", $0) } ?? "—")
             } else {
                 row += " | | |"
             }
             lines.append(row)
         }
         lines.append("")
-        lines.append(String(format: "%@ · %d items · %.1f s · %.0f tokens/s · model %@ (sha256 %@…)",
-                            r.prompt, r.items, r.wallSeconds, r.tokensPerSecond, r.model.file, String(r.model.sha256.prefix(12))))
+        lines.append(
+            String(
+                format: "%@ · %d items · %.1f s · %.0f tokens/s · model %@ (sha256 %@…)",
+                r.prompt, r.items, r.wallSeconds, r.tokensPerSecond, r.model.file, String(r.model.sha256.prefix(12))))
         return lines.joined(separator: "\n")
     }
 

@@ -24,7 +24,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("output-dir"), help: "Folder for results.") var outputDir: String = "results"
     @Flag(name: .customLong("log-samples"), help: "Keep one JSON line per document (request, reference, response, baseline response).")
     var logSamples = false
-    @Option(name: .customLong("save-intervention"), help: "Save the fitted intervention (units, D values, K, δ, model sha256) to this JSON file.")
+    @Option(
+        name: .customLong("save-intervention"),
+        help: "Save the fitted intervention (units, D values, K, δ, model sha256) to this JSON file.")
     var saveIntervention: String?
     @Option(name: .customLong("intervention"), help: "Apply a saved intervention instead of fitting one (its model sha256 must match).")
     var interventionFile: String?
@@ -44,9 +46,10 @@ struct RunCommand: ParsableCommand {
         let model = try common.loadModel()
         for benchmark in tasks {
             let experiment = Experiment(task: benchmark, model: model, store: common.dataStore(), reporter: .terminal)
-            let evaluation = EvaluationSettings(split: split, prompt: prompt, limit: limit, seed: seed, batchSize: batchSize,
-                                                outputDirectory: outputDir, logSamples: logSamples, scoring: fitting.scoring,
-                                                sourceRevision: SourceRevision.current)
+            let evaluation = EvaluationSettings(
+                split: split, prompt: prompt, limit: limit, seed: seed, batchSize: batchSize,
+                outputDirectory: outputDir, logSamples: logSamples, scoring: fitting.scoring,
+                sourceRevision: SourceRevision.current)
             var settings = try methodOptions.settings(method: method, fitting: fitting, seed: seed)
             settings.interventionFile = interventionFile
             settings.saveIntervention = saveIntervention

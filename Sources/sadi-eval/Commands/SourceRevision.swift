@@ -5,8 +5,10 @@ import Foundation
 /// Handles loose and packed refs, a detached HEAD and worktrees (`.git` as a file).
 enum SourceRevision {
     static let current: String = {
-        let starts = [URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent(),
-                      URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
+        let starts = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent(),
+            URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+        ]
         for start in starts {
             if let commit = commit(above: start) { return String(commit.prefix(12)) }
         }

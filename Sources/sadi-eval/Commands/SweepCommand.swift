@@ -9,7 +9,9 @@ struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Score a method over a K × δ grid with one model load and one fit; write JSON, a Markdown grid and an SVG heatmap.",
-        discussion: "Every configuration shares the fitted activations and, per batch, the prompts' KV states. A sweep on the test split is exploration: `run` chooses K and δ on validation.")
+        discussion:
+            "Every configuration shares the fitted activations and, per batch, the prompts' KV states. A sweep on the test split is exploration: `run` chooses K and δ on validation."
+    )
 
     @Option(help: "Tasks: names, globs and groups, comma-separated (see `sadi-eval tasks`).") var task: String = "copa"
     @Option(help: "Method: \(MethodRegistry.standard.methods.map(\.name).joined(separator: ", ")).") var method: String = "sadi-head"
@@ -26,8 +28,11 @@ struct SweepCommand: ParsableCommand {
 
     func validate() throws {
         guard (try? MethodRegistry.standard.method(named: method)).flatMap({ $0 }) != nil else {
-            throw ValidationError(HarnessError.unknownName(kind: "method", flag: "--method", given: method,
-                                                           valid: MethodRegistry.standard.methods.map(\.name)).description)
+            throw ValidationError(
+                HarnessError.unknownName(
+                    kind: "method", flag: "--method", given: method,
+                    valid: MethodRegistry.standard.methods.map(\.name)
+                ).description)
         }
         if delta != nil && strength != nil { throw ValidationError("give --delta or --strength, not both") }
         _ = try k.map { try ListParsing.integers($0, flag: "--k") }
@@ -41,20 +46,25 @@ struct SweepCommand: ParsableCommand {
         let registry = TaskRegistry(cardsDirectory: common.cardsDirectory)
         let tasks = try registry.expand(task).map { try registry.task(named: $0) }
         let model = try common.loadModel()
-        let strengths = try delta.map { try ListParsing.numbers($0, flag: "--delta").map { $0 + 1 } }
+        let strengths =
+            try delta.map { try ListParsing.numbers($0, flag: "--delta").map { $0 + 1 } }
             ?? strength.map { try ListParsing.numbers($0, flag: "--strength") }
-        let methodSettings = MethodSettings(method: method, fitting: try fitting.options(seed: seed), application: fitting.application,
-                                            ks: try k.map { try ListParsing.integers($0, flag: "--k") }, strengths: strengths)
+        let methodSettings = MethodSettings(
+            method: method, fitting: try fitting.options(seed: seed), application: fitting.application,
+            ks: try k.map { try ListParsing.integers($0, flag: "--k") }, strengths: strengths)
         for benchmark in tasks {
             let experiment = Experiment(task: benchmark, model: model, store: common.dataStore(), reporter: .terminal)
             let (report, table, stem) = try experiment.sweep(
-                SweepSettings(method: methodSettings, scoring: fitting.scoring, split: split, limit: limit, batchSize: batchSize,
-                              outputDirectory: outputDir))
+                SweepSettings(
+                    method: methodSettings, scoring: fitting.scoring, split: split, limit: limit, batchSize: batchSize,
+                    outputDirectory: outputDir))
             let best = report.grid.best
             print(table.markdown())
-            print(String(format: "%d configurations × %d items in %.1f s (fit %.1f s); best K=%d δ=%g: %.4f",
-                         report.grid.cells.count, report.items, report.gridSeconds, report.fitSeconds, best.k, best.strength - 1,
-                         best.score))
+            print(
+                String(
+                    format: "%d configurations × %d items in %.1f s (fit %.1f s); best K=%d δ=%g: %.4f",
+                    report.grid.cells.count, report.items, report.gridSeconds, report.fitSeconds, best.k, best.strength - 1,
+                    best.score))
             print("wrote \(stem).json, .md, .svg")
         }
     }

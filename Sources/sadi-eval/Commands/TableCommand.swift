@@ -5,7 +5,9 @@ import Interventions
 struct TableCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "table",
-        abstract: "Render results files as Markdown: the leaderboard (rows model × method, columns tasks), or with --task one task's methods side by side.")
+        abstract:
+            "Render results files as Markdown: the leaderboard (rows model × method, columns tasks), or with --task one task's methods side by side."
+    )
 
     @Argument(help: "Folder of results files.") var directory: String = "results"
     @Option(help: "Compare the methods on this task: K and strength used, score, Δ to the baseline with its interval, wall time.")

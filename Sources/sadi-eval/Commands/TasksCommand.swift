@@ -3,7 +3,8 @@ import Harness
 import TaskRegistry
 
 struct TasksCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tasks", abstract: "List the tasks (variants included), their splits, prompts and metrics.")
+    static let configuration = CommandConfiguration(
+        commandName: "tasks", abstract: "List the tasks (variants included), their splits, prompts and metrics.")
 
     @Option(name: .customLong("tasks-dir"), help: "Folder of task cards.") var tasksDir: String?
 
@@ -16,7 +17,9 @@ struct TasksCommand: ParsableCommand {
                 let card = try plugin.card.resolved(variant: name)
                 let splits = card.splits.map { "\($0.name) (\($0.role.rawValue))" }.joined(separator: ", ")
                 let official = card.official.map { "\($0.prompt): \($0.metrics.map(\.name).joined(separator: ", "))" } ?? "—"
-                print("| \(name) | \(card.outputType.rawValue) | \(splits) | \(card.prompts.map(\.name).joined(separator: ", ")) | \(card.metrics.map(\.name).joined(separator: ", ")) | \(official) |")
+                print(
+                    "| \(name) | \(card.outputType.rawValue) | \(splits) | \(card.prompts.map(\.name).joined(separator: ", ")) | \(card.metrics.map(\.name).joined(separator: ", ")) | \(official) |"
+                )
             }
         }
         let groups = try registry.loadedPlugins().flatMap { $0.card.groups.sorted { $0.key < $1.key } }

@@ -26,7 +26,8 @@ final class ItemProgress {
         let eta = rate > 0 ? Double(total - done) / rate : 0
         let fraction = total > 0 ? Double(done) / Double(total) : 1
         let filled = Int(fraction * 24)
-        let line = "\(label) [" + String(repeating: "#", count: filled) + String(repeating: "-", count: 24 - filled)
+        let line =
+            "\(label) [" + String(repeating: "#", count: filled) + String(repeating: "-", count: 24 - filled)
             + "] \(done)/\(total), " + String(format: "%.1f/s, eta %.0f s", rate, eta)
         if isTerminal {
             guard done == total || now.timeIntervalSince(lastDraw) > 0.2 else { return }
