@@ -151,6 +151,11 @@ public struct Experiment {
         -> any FittedMethod
     {
         let pairs = try items.pairs(role: .pairs, limit: options.pairLimit)
+        guard !pairs.isEmpty else {
+            throw HarnessError.invalidInput(
+                "--method \(method.name): the pairs split of task \(task.card.task) gives no contrastive pairs; methods are fitted on multiple-choice documents or on generations with right and wrong answer sets, and this task's documents are \(task.card.outputType.rawValue) with \(task.card.outputType == .generateUntil ? "accepted answers only" : "no right choice"); run it with --method baseline"
+            )
+        }
         return try method.fit(
             FittingData(
                 model: model.loaded, pairs: pairs, validationPairs: { try items.pairs(role: .validation) },

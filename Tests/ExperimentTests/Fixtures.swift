@@ -63,7 +63,10 @@ struct TinyQATask: BenchmarkTask {
 
     /// Writes the data under `<scratch>/mirror/tiny_qa/test.jsonl` and returns the plugin
     /// with a card naming it (sha256 of the written file), `generation` as given.
-    static func make(scratch: String, generation: String = #"{until: ["\n", "."], max_tokens: 12}"#) throws -> TinyQATask {
+    static func make(
+        scratch: String, generation: String = #"{until: ["\n", "."], max_tokens: 12}"#,
+        splits: String = "  - {name: test, role: test, file: test}"
+    ) throws -> TinyQATask {
         let lines = questions.enumerated().map { i, qa -> String in
             let object: [String: Any] = ["id": "q\(i)", "question": qa.0, "answers": qa.1]
             return String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
@@ -80,7 +83,7 @@ struct TinyQATask: BenchmarkTask {
                 url: https://example.org/tiny_qa/test.jsonl
                 sha256: \(SHA256.hex(of: data))
             splits:
-              - {name: test, role: test, file: test}
+            \(splits)
             prompts:
               - name: qa
                 doc_to_text: "Question: {{question}}\\nAnswer:"

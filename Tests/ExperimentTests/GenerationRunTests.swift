@@ -156,4 +156,24 @@ struct GenerationRunTests {
             #expect(generation.stoppedBy == .maxTokens || generation.stoppedBy == .endOfSequence)
         }
     }
+
+    @Test("a method on a task with accepted answers only is refused before anything runs, naming the task and the way out")
+    func methodWithoutPairs() throws {
+        let splits = """
+              - {name: pairs, role: pairs, file: test, subset: {seed: 1, start: 0, count: 3}}
+              - {name: validation, role: validation, file: test, subset: {seed: 1, start: 3, count: 2}}
+              - {name: test, role: test, file: test, subset: {seed: 1, start: 5, count: 2}}
+            """
+        let task = try TinyQATask.make(scratch: scratch, splits: splits)
+        let experiment = Experiment(
+            task: task, model: Fixtures.model, store: Fixtures.store(scratch, mirror: "file://" + scratch + "/mirror"))
+        let error = #expect(throws: HarnessError.self) {
+            try experiment.run(
+                EvaluationSettings(outputDirectory: scratch + "/none"), method: MethodSettings(method: "sadi-head", k: 1, strength: 2))
+        }
+        #expect(
+            error?.description.contains("the pairs split of task tiny_qa gives no contrastive pairs") == true,
+            "\(String(describing: error))")
+        #expect(error?.description.contains("run it with --method baseline") == true)
+    }
 }

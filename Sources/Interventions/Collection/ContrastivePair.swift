@@ -24,16 +24,25 @@ public struct ContrastivePair: Sendable, Hashable, Codable {
         self.splitTrailingWhitespace = splitTrailingWhitespace
     }
 
-    /// One pair per wrong choice of a multiple-choice instance; none for other requests.
+    /// The pairs an instance gives: one per wrong choice of a multiple-choice document; for a
+    /// generation with right and wrong answers (TruthfulQA's sets), the first right answer
+    /// against each wrong one, after the context and a space. Accepted answers alone give
+    /// none: there is nothing to contrast them with.
     public static func pairs(from instance: Instance) -> [ContrastivePair] {
-        let choices = instance.request.choices
-        guard let gold = instance.reference.choiceIndex, choices.indices.contains(gold) else { return [] }
-        let right = choices[gold]
-        return choices.indices.filter { $0 != gold }.map {
-            ContrastivePair(
-                context: right.context, positive: right.continuation, negative: choices[$0].continuation,
-                negativeContext: choices[$0].context == right.context ? nil : choices[$0].context,
-                splitTrailingWhitespace: right.splitTrailingWhitespace)
+        switch (instance.request, instance.reference) {
+        case let (.loglikelihood(choices), .choice(gold)) where choices.indices.contains(gold):
+            let right = choices[gold]
+            return choices.indices.filter { $0 != gold }.map {
+                ContrastivePair(
+                    context: right.context, positive: right.continuation, negative: choices[$0].continuation,
+                    negativeContext: choices[$0].context == right.context ? nil : choices[$0].context,
+                    splitTrailingWhitespace: right.splitTrailingWhitespace)
+            }
+        case let (.generateUntil(context, _), .answerSets(correct, incorrect)):
+            guard let right = correct.first else { return [] }
+            return incorrect.map { ContrastivePair(context: context, positive: " " + right, negative: " " + $0) }
+        default:
+            return []
         }
     }
 
