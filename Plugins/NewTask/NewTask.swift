@@ -146,6 +146,16 @@ struct Plan {
         if lines[start..<end].contains(where: { $0.contains("\"\(camel)\"") }) {
             throw Refusal("Package.swift's taskTargets already lists \"\(camel)\"; remove that line or choose another name")
         }
+        // The entry before may lack its trailing comma (swift format drops it from a
+        // one-element list): add it, or the manifest no longer compiles.
+        if let last = lines[(start + 1)..<end].lastIndex(where: {
+            let line = $0.trimmingCharacters(in: .whitespaces)
+            return !line.isEmpty && !line.hasPrefix("//")
+        }),
+            !lines[last].trimmingCharacters(in: .whitespaces).hasSuffix(",")
+        {
+            lines[last] += ","
+        }
         lines.insert("    .init(\"\(camel)\"),", at: end)
         return lines.joined(separator: "\n")
     }
