@@ -62,6 +62,17 @@ public struct TaskRegistry: Sendable {
         return result
     }
 
+    /// The tasks `--task`'s value names (see `expand`), with every card read once.
+    public func tasks(_ value: String) throws -> [any BenchmarkTask] {
+        let plugins = try loadedPlugins()
+        return try expand(value).map { name in
+            guard let plugin = plugins.first(where: { $0.card.taskNames.contains(name) }) else {
+                throw HarnessError.unknownName(kind: "task", flag: "--task", given: name, valid: try names())
+            }
+            return try plugin.variant(named: name)
+        }
+    }
+
     /// Where the cards are: $SADI_TASKS, ./tasks, or the tasks folder of the checkout the
     /// executable was built in (.build/<config>/sadi-eval → tasks/).
     public static func defaultCardsDirectory(executablePath: String = CommandLine.arguments[0]) -> String {

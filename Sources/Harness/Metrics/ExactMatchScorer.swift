@@ -47,11 +47,14 @@ public struct ExactMatchScorer: Scorer {
         case .sadi: return Self.sadiNormalised(text)
         case .lmEval:
             let kept = text.lowercased().unicodeScalars.filter {
-                !($0.isASCII && CharacterSet.punctuationCharacters.union(.symbols).contains($0))
+                !($0.isASCII && Self.punctuation.contains($0))
             }
             return String(String.UnicodeScalarView(kept)).trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }
+
+    /// What lm-eval's ignore_punctuation drops (ASCII only), built once rather than per character.
+    private static let punctuation = CharacterSet.punctuationCharacters.union(.symbols)
 
     /// SADI's normalisation (its `evaluate` strips these marks in this order).
     public static func sadiNormalised(_ text: String) -> String {

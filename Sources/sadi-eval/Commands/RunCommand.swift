@@ -41,8 +41,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let registry = TaskRegistry(cardsDirectory: common.cardsDirectory)
-        let names = try registry.expand(task)
-        let tasks = try names.map { try registry.task(named: $0) }
+        let tasks = try registry.tasks(task)
         let model = try common.loadModel()
         for benchmark in tasks {
             let experiment = Experiment(task: benchmark, model: model, store: common.dataStore(), reporter: .terminal)

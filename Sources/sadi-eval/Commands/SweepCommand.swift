@@ -44,7 +44,7 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         let registry = TaskRegistry(cardsDirectory: common.cardsDirectory)
-        let tasks = try registry.expand(task).map { try registry.task(named: $0) }
+        let tasks = try registry.tasks(task)
         let model = try common.loadModel()
         let strengths =
             try delta.map { try ListParsing.numbers($0, flag: "--delta").map { $0 + 1 } }
