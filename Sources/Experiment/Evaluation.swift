@@ -6,6 +6,8 @@ import Harness
 public struct EvaluationSettings: Sendable {
     public var split: String?
     public var prompt: String?
+    /// Solved examples before every document (`--num-fewshot`).
+    public var numFewshot: Int
     public var method: String
     /// Method parameters as they should appear in the results (K, δ, policy, …).
     public var methodConfiguration: [String: String]
@@ -22,13 +24,14 @@ public struct EvaluationSettings: Sendable {
     public var validationGrid: [GridCell]?
 
     public init(
-        split: String? = nil, prompt: String? = nil, method: String = "baseline",
+        split: String? = nil, prompt: String? = nil, numFewshot: Int = 0, method: String = "baseline",
         methodConfiguration: [String: String] = [:], limit: Int? = nil, seed: UInt64 = 1234,
         batchSize: Int = 64, outputDirectory: String = "results", logSamples: Bool = false,
         scoring: ScoringProtocol = .harness, sourceRevision: String = "unknown"
     ) {
         self.split = split
         self.prompt = prompt
+        self.numFewshot = numFewshot
         self.method = method
         self.methodConfiguration = methodConfiguration
         self.limit = limit
@@ -62,8 +65,11 @@ public struct Evaluation {
         self.scorers = scorers
     }
 
-    /// The method's name in file names: `official` runs get their own files.
-    private var fileStem: String { settings.scoring == .official ? settings.method + ".official" : settings.method }
+    /// The method's name in file names: `official` and few-shot runs get their own files.
+    private var fileStem: String {
+        settings.method + (settings.numFewshot > 0 ? ".\(settings.numFewshot)shot" : "")
+            + (settings.scoring == .official ? ".official" : "")
+    }
 
     public var resultPath: String {
         RunResult.path(outputDirectory: settings.outputDirectory, model: model.loaded.fileStem, task: task.card.task, method: fileStem)
@@ -82,13 +88,15 @@ public struct Evaluation {
         progress: (_ done: Int, _ total: Int) throws -> Void = { _, _ in }
     ) throws -> RunResult {
         let started = Date()
-        let items = TaskItems(task: task, store: store, scoring: settings.scoring, prompt: settings.prompt)
+        let items = TaskItems(
+            task: task, store: store, scoring: settings.scoring, prompt: settings.prompt, numFewshot: settings.numFewshot)
         let (split, prompt, instances) = try items.instances(split: settings.split, role: .test, limit: settings.limit)
         // Scorers are built before any scoring, so a card naming an unusable metric fails now.
         let scorers = try settings.scoring.scorers(of: task.card, registry: self.scorers)
         var configuration = settings.methodConfiguration
         configuration["limit"] = settings.limit.map(String.init) ?? "none"
         configuration["seed"] = String(settings.seed)
+        configuration["num_fewshot"] = String(settings.numFewshot)
         let header = RunJournal.Header(
             run: configuration.merging([
                 "task": task.card.task, "split": split.name, "prompt": prompt.name, "method": settings.method,

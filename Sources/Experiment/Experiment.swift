@@ -41,9 +41,15 @@ public struct Experiment {
         evaluation.method = method.method
         var plan: InterventionPlan? = nil
         if let chosen = try methods.method(named: method.method) {
+            let scored = try task.split(named: evaluation.split, role: .test)
+            if scored.overlaps {
+                throw HarnessError.invalidInput(
+                    "--split \(scored.name) of task \(task.card.task) shares documents with the splits \(method.method) is fitted and tuned on, so its score would be inflated; score methods on the test split, or --method baseline on \(scored.name)"
+                )
+            }
             let prepared = try prepare(
                 chosen, method, scoring: evaluation.scoring, prompt: evaluation.prompt,
-                batchSize: evaluation.batchSize)
+                numFewshot: evaluation.numFewshot, batchSize: evaluation.batchSize)
             plan = prepared.plan
             evaluation.methodConfiguration = prepared.configuration
             evaluation.validationGrid = prepared.grid?.cells
@@ -66,7 +72,7 @@ public struct Experiment {
     /// strength as given or searches the grid on the validation split.
     public func prepare(
         _ method: any InterventionMethod, _ settings: MethodSettings, scoring: ScoringProtocol,
-        prompt: String?, batchSize: Int
+        prompt: String?, numFewshot: Int = 0, batchSize: Int
     ) throws -> Prepared {
         let shape = model.loaded.network.shape
         if let path = settings.interventionFile {
@@ -85,7 +91,7 @@ public struct Experiment {
         let options = options(method, settings, scoring: scoring)
         let candidateKs = settings.k.map { [$0] } ?? settings.ks ?? method.defaultKs(shape: shape)
         try method.checkKs(candidateKs, options: options, shape: shape)
-        let items = TaskItems(task: task, store: store, scoring: scoring, prompt: prompt)
+        let items = TaskItems(task: task, store: store, scoring: scoring, prompt: prompt, numFewshot: numFewshot)
         reporter.status("fitting \(method.name) on the pairs split…")
         let fitStart = Date()
         let fitted = try fit(method, options: options, items: items, batchSize: batchSize)

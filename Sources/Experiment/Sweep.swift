@@ -9,17 +9,20 @@ public struct SweepSettings: Sendable {
     /// Nil: the card's validation split.
     public var split: String?
     public var limit: Int?
+    /// Solved examples before every document (`--num-fewshot`).
+    public var numFewshot: Int
     public var batchSize: Int
     public var outputDirectory: String
 
     public init(
         method: MethodSettings, scoring: ScoringProtocol = .harness, split: String? = nil, limit: Int? = nil,
-        batchSize: Int = 32, outputDirectory: String = "results"
+        numFewshot: Int = 0, batchSize: Int = 32, outputDirectory: String = "results"
     ) {
         self.method = method
         self.scoring = scoring
         self.split = split
         self.limit = limit
+        self.numFewshot = numFewshot
         self.batchSize = batchSize
         self.outputDirectory = outputDirectory
     }
@@ -47,7 +50,7 @@ extension Experiment {
         let ks = settings.method.ks ?? method.defaultKs(shape: shape)
         let strengths = settings.method.strengths ?? method.defaultStrengths
         try method.checkKs(ks, options: options, shape: shape)
-        let items = TaskItems(task: task, store: store, scoring: settings.scoring)
+        let items = TaskItems(task: task, store: store, scoring: settings.scoring, numFewshot: settings.numFewshot)
         let fitStart = Date()
         let fitted = try fit(method, options: options, items: items, batchSize: settings.batchSize)
         let fitSeconds = Date().timeIntervalSince(fitStart)
@@ -67,7 +70,8 @@ extension Experiment {
             higherIsBetter: true, decimals: 1, scale: 100)
         let stem = RunResult.path(
             outputDirectory: settings.outputDirectory, model: model.loaded.fileStem, task: task.card.task,
-            method: "sweep-\(method.name)-\(split.name)" + (settings.scoring == .official ? ".official" : ""),
+            method: "sweep-\(method.name)-\(split.name)" + (settings.numFewshot > 0 ? ".\(settings.numFewshot)shot" : "")
+                + (settings.scoring == .official ? ".official" : ""),
             suffix: "")
         let report = SweepReport(
             task: task.card.task, split: split.name, method: method.name, scoring: settings.scoring.rawValue,

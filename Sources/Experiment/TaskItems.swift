@@ -2,19 +2,23 @@ import Harness
 import Interventions
 
 /// The one path from a task's split to instances: the split's documents (fetched, parsed,
-/// subset), the first `limit` of them, rendered with the protocol's prompt.
+/// subset), the first `limit` of them, rendered with the protocol's prompt and, with
+/// `numFewshot`, the card's description and solved examples before each.
 public struct TaskItems {
     public let task: any BenchmarkTask
     public let store: DataStore
     public let scoring: ScoringProtocol
     /// `--prompt`: a prompt of the card other than the protocol's.
     public let prompt: String?
+    /// `--num-fewshot`: solved examples before every document (the card's `fewshot` pool).
+    public let numFewshot: Int
 
-    public init(task: any BenchmarkTask, store: DataStore, scoring: ScoringProtocol, prompt: String? = nil) {
+    public init(task: any BenchmarkTask, store: DataStore, scoring: ScoringProtocol, prompt: String? = nil, numFewshot: Int = 0) {
         self.task = task
         self.store = store
         self.scoring = scoring
         self.prompt = prompt
+        self.numFewshot = numFewshot
     }
 
     public func resolvedPrompt() throws -> TaskCard.Prompt { try scoring.prompt(of: task.card, requested: prompt) }
@@ -28,7 +32,9 @@ public struct TaskItems {
         let prompt = try resolvedPrompt()
         var documents = try task.documents(split: split, store: store)
         if let limit { documents = Array(documents.prefix(limit)) }
-        return (split, prompt, try documents.map { try task.instance($0, prompt: prompt) })
+        let instances = try FewShotContext(task: task, count: numFewshot)
+            .instances(documents, split: split, prompt: prompt, store: store)
+        return (split, prompt, instances)
     }
 
     /// Contrastive pairs of the card's split with `role` (one per wrong choice), the first

@@ -29,3 +29,32 @@ public struct ArchiveMember: Sendable, Hashable, Codable {
         self.sha256 = sha256
     }
 }
+
+extension DataFile {
+    /// The file for one variant: `{{parameter}}` in its path, URL and archive member filled
+    /// from `parameters`, and its sha256 replaced when `sha256` is given.
+    public func filling(_ parameters: [String: String], sha256 digest: String?) -> DataFile {
+        func fill(_ text: String) -> String {
+            guard text.contains("{{") else { return text }
+            var result = text
+            for (name, value) in parameters { result = result.replacingOccurrences(of: "{{\(name)}}", with: value) }
+            return result
+        }
+        return DataFile(
+            path: fill(path), url: fill(url), sha256: digest ?? sha256,
+            archive: archive.map { ArchiveMember(member: fill($0.member), sha256: $0.sha256) })
+    }
+
+    /// The `{{name}}` placeholders of its path, URL and archive member.
+    public var parameterNames: Set<String> {
+        var names = Set<String>()
+        for text in [path, url, archive?.member ?? ""] {
+            var rest = text[...]
+            while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+                names.insert(rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces))
+                rest = rest[close.upperBound...]
+            }
+        }
+        return names
+    }
+}

@@ -16,3 +16,21 @@ public struct Instance: Sendable, Hashable {
         Sample(docID: docID, request: request, reference: reference, response: response, baseline: baseline)
     }
 }
+
+extension Instance {
+    /// The instance with `prefix` (a description and few-shot examples) put before every
+    /// context.
+    public func prefixingContext(_ prefix: String) -> Instance {
+        switch request {
+        case let .loglikelihood(choices):
+            let prefixed = choices.map {
+                Choice(
+                    context: prefix + $0.context, continuation: $0.continuation, text: $0.text,
+                    splitTrailingWhitespace: $0.splitTrailingWhitespace)
+            }
+            return Instance(docID: docID, request: .loglikelihood(choices: prefixed), reference: reference)
+        case let .generateUntil(context, generation):
+            return Instance(docID: docID, request: .generateUntil(context: prefix + context, generation: generation), reference: reference)
+        }
+    }
+}

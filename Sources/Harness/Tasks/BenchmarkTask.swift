@@ -15,9 +15,13 @@ public protocol BenchmarkTask: Sendable {
     func documents(file key: String, at url: URL) throws -> [Document]
     /// The document as a request under `prompt`. The default fills the card's templates:
     /// one choice per `doc_to_choice` (multiple_choice) or the context and the card's
-    /// `generation` settings (generate_until). Override for requests templates cannot say
-    /// (Winogrande's per-choice contexts).
+    /// `generation` settings (generate_until); a prompt with `doc_to_target` gives each
+    /// choice its own context (partial evaluation). Override for requests templates cannot say.
     func instance(_ document: Document, prompt: TaskCard.Prompt) throws -> Instance
+    /// The document as a solved few-shot example: lm-eval's doc_to_text + target_delimiter +
+    /// the target. The default is the right choice's context and continuation
+    /// (multiple_choice) or the context, the delimiter and the first accepted answer.
+    func fewShotExample(_ document: Document, prompt: TaskCard.Prompt) throws -> String
 }
 
 extension BenchmarkTask {
@@ -57,6 +61,23 @@ extension BenchmarkTask {
         return try SeededSubset.items(of: split, from: all)
     }
 
+    public func fewShotExample(_ document: Document, prompt: TaskCard.Prompt) throws -> String {
+        let instance = try instance(document, prompt: prompt)
+        switch instance.request {
+        case let .loglikelihood(choices):
+            // instance(_:prompt:) checked that the reference is one of the choices.
+            let gold = choices[instance.reference.choiceIndex!]
+            return gold.context + gold.continuation
+        case let .generateUntil(context, _):
+            guard let answer = instance.reference.acceptedAnswers.first else {
+                throw HarnessError.invalidInput(
+                    "task \(card.task), document \(document.id): it has no answer to show as a few-shot example; draw examples from a split whose documents have answers"
+                )
+            }
+            return context + prompt.targetDelimiter + answer
+        }
+    }
+
     public func instance(_ document: Document, prompt: TaskCard.Prompt) throws -> Instance {
         let rendered = try card.render(prompt, fields: document.fields)
         switch card.outputType {
@@ -66,11 +87,10 @@ extension BenchmarkTask {
                     "task \(card.task), document \(document.id): the reference \(document.reference) is not one of its \(rendered.continuations.count) choices"
                 )
             }
-            let choices = rendered.continuations.map { continuation in
+            let choices = rendered.continuations.indices.map { i in
                 Choice(
-                    context: rendered.context, continuation: continuation,
-                    text: String(continuation.dropFirst(prompt.targetDelimiter.count)),
-                    splitTrailingWhitespace: prompt.trailingWhitespace == .continuation)
+                    context: rendered.choiceContexts?[i] ?? rendered.context, continuation: rendered.continuations[i],
+                    text: rendered.choiceTexts[i], splitTrailingWhitespace: prompt.trailingWhitespace == .continuation)
             }
             return Instance(docID: document.id, request: .loglikelihood(choices: choices), reference: .choice(index: gold))
         case .generateUntil:

@@ -121,6 +121,26 @@ public struct JSONLinesRecord {
         return value as? Int
     }
 
+    /// `key`'s value, which must be `true` or `false`.
+    public func bool(_ key: String) throws -> Bool {
+        let value = try value(key)
+        guard let number = value as? NSNumber, String(cString: number.objCType) == "c" else {
+            throw error("has \(a(key)) that is not true or false", fix: "write it as a JSON boolean")
+        }
+        return number.boolValue
+    }
+
+    /// `key`'s value, which must be a whole number equal to one of `allowed`, as its index there.
+    public func label(_ key: String, allowed: [Int]) throws -> Int {
+        let value = try value(key)
+        guard let number = wholeNumber(value), let index = allowed.firstIndex(of: number) else {
+            throw error(
+                "has \(a(key)) that is not one of \(allowed.map(String.init).joined(separator: ", "))",
+                fix: "write one of those labels")
+        }
+        return index
+    }
+
     /// `key`'s value, which must be a non-empty list of strings.
     public func strings(_ key: String) throws -> [String] {
         guard let list = try value(key) as? [Any], !list.isEmpty else {

@@ -24,6 +24,9 @@ public struct TaskCard: Sendable, Hashable, Codable {
     public let variants: [Variant]
     /// Names that stand for several tasks or variants (globs allowed), e.g. `mmlu_stem`.
     public let groups: [String: [String]]
+    /// Where `--num-fewshot` draws its examples from, and how (lm-eval's fewshot_split and
+    /// fewshot_config).
+    public let fewshot: FewShotEntry?
     /// For a variant: its parameters (the plugin reads them) and the card it comes from.
     public internal(set) var parameters: [String: String] = [:]
     public internal(set) var variantOf: String?
@@ -33,9 +36,11 @@ public struct TaskCard: Sendable, Hashable, Codable {
     public typealias OutputType = Harness.OutputType
 
     /// What a split is used for. `pairs` feed the intervention's fitting (contrastive
-    /// pairs), `validation` picks its hyper-parameters, `test` is reported.
+    /// pairs), `validation` picks its hyper-parameters, `test` is reported, `fewshot` is
+    /// only a pool of solved examples for `--num-fewshot` (it may overlap the other splits
+    /// of its file: examples are shown with their answers, never scored).
     public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
-        case pairs, validation, test
+        case pairs, validation, test, fewshot
     }
 
     /// `official: {prompt: sadi, metrics: [...]}`: the prompt and metrics of the method's
@@ -79,17 +84,54 @@ public struct TaskCard: Sendable, Hashable, Codable {
         }
     }
 
-    /// One named task of a card with variants: its parameters and the files it reads
-    /// instead of the card's (same keys).
+    /// `fewshot: {split, sampler, seed, delimiter}`: the pool split examples come from,
+    /// `first_n` (its first documents, in file order) or `random` (Python's
+    /// `random.Random(seed).sample`, one generator for the whole split in document order, as
+    /// lm-eval draws), and the text between examples.
+    public struct FewShotEntry: Sendable, Hashable, Codable {
+        public enum Sampler: String, Sendable, Hashable, Codable, CaseIterable {
+            case random
+            case firstN = "first_n"
+        }
+
+        public let split: String
+        public let sampler: Sampler
+        public let seed: UInt64
+        public let delimiter: String
+        /// Draw one example more than asked and drop the evaluated document (or, when it is
+        /// not among them, the last). lm-eval does this when the pool is the evaluated split,
+        /// and also for tasks that declare neither a few-shot nor a test split (BoolQ,
+        /// Winogrande, SST-2, RTE), since it compares the two unset names; the extra draw
+        /// changes which random examples follow. Default: only when the pool is the split.
+        public let extraDraw: Bool
+
+        public init(
+            split: String, sampler: Sampler = .random, seed: UInt64 = 1234, delimiter: String = "\n\n", extraDraw: Bool = false
+        ) {
+            self.split = split
+            self.sampler = sampler
+            self.seed = seed
+            self.delimiter = delimiter
+            self.extraDraw = extraDraw
+        }
+    }
+
+    /// One named task of a card with variants: its parameters, the files it reads instead
+    /// of the card's (same keys), and the sha256 of card files whose paths name a parameter
+    /// (`path: mmlu/data/test/{{subject}}_test.csv`).
     public struct Variant: Sendable, Hashable, Codable {
         public let name: String
         public let parameters: [String: String]
         public let files: [String: DataFile]
+        public let sha256: [String: String]
 
-        public init(name: String, parameters: [String: String] = [:], files: [String: DataFile] = [:]) {
+        public init(
+            name: String, parameters: [String: String] = [:], files: [String: DataFile] = [:], sha256: [String: String] = [:]
+        ) {
             self.name = name
             self.parameters = parameters
             self.files = files
+            self.sha256 = sha256
         }
     }
 
@@ -100,12 +142,17 @@ public struct TaskCard: Sendable, Hashable, Codable {
         public let file: String
         /// Absent: every document of the file.
         public let subset: Subset?
+        /// Declared to share documents with the other splits of its file (BoolQ's whole dev
+        /// set, scored for comparison with published numbers): exempt from the disjointness
+        /// check, and scored with the baseline only, since a method is fitted on some of it.
+        public let overlaps: Bool
 
-        public init(name: String, role: Role, file: String, subset: Subset? = nil) {
+        public init(name: String, role: Role, file: String, subset: Subset? = nil, overlaps: Bool = false) {
             self.name = name
             self.role = role
             self.file = file
             self.subset = subset
+            self.overlaps = overlaps
         }
     }
 
@@ -140,6 +187,13 @@ public struct TaskCard: Sendable, Hashable, Codable {
         /// `continuation` (lm-eval: it moves into the continuation) or `context` (it stays
         /// the last prompt token, as SADI's prompt ending in a newline needs).
         public let trailingWhitespace: TrailingWhitespace
+        /// Put before the few-shot examples and the document (lm-eval's `description`), a
+        /// template like the others; empty by default.
+        public let description: String
+        /// Partial evaluation (lm-eval's multiple-input tasks, Winogrande): when set, choice
+        /// i's context is doc_to_text + doc_to_choice[i] and every choice scores the same
+        /// continuation, target_delimiter + doc_to_target.
+        public let docToTarget: String?
 
         public enum TrailingWhitespace: String, Sendable, Hashable, Codable, CaseIterable {
             case continuation, context
@@ -147,19 +201,21 @@ public struct TaskCard: Sendable, Hashable, Codable {
 
         public init(
             name: String, docToText: String, docToChoice: [String], targetDelimiter: String = " ",
-            trailingWhitespace: TrailingWhitespace = .continuation
+            trailingWhitespace: TrailingWhitespace = .continuation, description: String = "", docToTarget: String? = nil
         ) {
             self.name = name
             self.docToText = docToText
             self.docToChoice = docToChoice
             self.targetDelimiter = targetDelimiter
             self.trailingWhitespace = trailingWhitespace
+            self.description = description
+            self.docToTarget = docToTarget
         }
 
         /// The placeholder names used by the templates, in order of first use.
         public var placeholders: [String] {
             var seen: [String] = []
-            for template in [docToText] + docToChoice {
+            for template in [description, docToText] + docToChoice + [docToTarget ?? ""] {
                 for name in (try? TemplateParser.names(in: template)) ?? [] where !seen.contains(name) {
                     seen.append(name)
                 }
@@ -173,10 +229,17 @@ public struct TaskCard: Sendable, Hashable, Codable {
         public let context: String
         /// Each already starts with the target delimiter.
         public let continuations: [String]
+        /// Partial evaluation: one context per choice, all scoring `continuations[0]`'s text
+        /// (then `continuations` holds that one continuation per choice).
+        public let choiceContexts: [String]?
+        /// doc_to_choice as rendered, without the delimiter.
+        public let choiceTexts: [String]
 
-        public init(context: String, continuations: [String]) {
+        public init(context: String, continuations: [String], choiceContexts: [String]? = nil, choiceTexts: [String]? = nil) {
             self.context = context
             self.continuations = continuations
+            self.choiceContexts = choiceContexts
+            self.choiceTexts = choiceTexts ?? continuations
         }
     }
 
@@ -184,7 +247,8 @@ public struct TaskCard: Sendable, Hashable, Codable {
     public init(
         task: String, outputType: OutputType, files: [String: DataFile], splits: [Split],
         prompts: [Prompt], metrics: [MetricSpec], official: OfficialProtocol? = nil,
-        generation: GenerationEntry? = nil, variants: [Variant] = [], groups: [String: [String]] = [:]
+        generation: GenerationEntry? = nil, variants: [Variant] = [], groups: [String: [String]] = [:],
+        fewshot: FewShotEntry? = nil
     ) {
         self.task = task
         self.outputType = outputType
@@ -196,6 +260,7 @@ public struct TaskCard: Sendable, Hashable, Codable {
         self.generation = generation
         self.variants = variants
         self.groups = groups
+        self.fewshot = fewshot
     }
 }
 
@@ -290,10 +355,12 @@ extension TaskCard {
         guard let variant = variants.first(where: { $0.name == name }) else {
             throw HarnessError.unknownName(kind: "task", flag: "--task", given: name, valid: taskNames)
         }
+        var resolvedFiles = files.mapValues { $0.filling(variant.parameters, sha256: nil) }
+        for (key, sha256) in variant.sha256 { resolvedFiles[key] = files[key]?.filling(variant.parameters, sha256: sha256) }
         var card = TaskCard(
-            task: variant.name, outputType: outputType, files: files.merging(variant.files) { $1 },
+            task: variant.name, outputType: outputType, files: resolvedFiles.merging(variant.files) { $1 },
             splits: splits, prompts: prompts, metrics: metrics, official: official,
-            generation: generation, variants: [], groups: [:])
+            generation: generation, variants: [], groups: [:], fewshot: fewshot)
         card.parameters = variant.parameters
         card.variantOf = task
         card.source = source
@@ -319,10 +386,29 @@ extension TaskCard {
 
     /// Fills `prompt` in with one document's fields.
     public func render(_ prompt: Prompt, fields: [String: String]) throws -> RenderedPrompt {
-        do {
+        try rendering(prompt, fields: fields) {
             let context = try TemplateParser.render(prompt.docToText, fields: fields)
             let choices = try prompt.docToChoice.map { try TemplateParser.render($0, fields: fields) }
-            return RenderedPrompt(context: context, continuations: choices.map { prompt.targetDelimiter + $0 })
+            if let target = prompt.docToTarget {
+                let continuation = prompt.targetDelimiter + (try TemplateParser.render(target, fields: fields))
+                return RenderedPrompt(
+                    context: context, continuations: choices.map { _ in continuation },
+                    choiceContexts: choices.map { context + $0 }, choiceTexts: choices)
+            }
+            return RenderedPrompt(
+                context: context, continuations: choices.map { prompt.targetDelimiter + $0 },
+                choiceTexts: choices)
+        }
+    }
+
+    /// The prompt's description for one document ("" when it has none).
+    public func renderDescription(_ prompt: Prompt, fields: [String: String]) throws -> String {
+        try rendering(prompt, fields: fields) { try TemplateParser.render(prompt.description, fields: fields) }
+    }
+
+    private func rendering<T>(_ prompt: Prompt, fields: [String: String], _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
         } catch let missing as TemplateParser.MissingField {
             throw TaskCardError(
                 file: source ?? task, line: nil, field: "prompts",
@@ -394,6 +480,7 @@ enum TemplateParser {
 extension TaskCard {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case task, outputType = "output_type", files, splits, prompts, metrics, official, generation, variants, groups
+        case fewshot
     }
 
     public init(from decoder: any Decoder) throws {
@@ -408,8 +495,26 @@ extension TaskCard {
         generation = try container.decodeIfPresent(GenerationEntry.self, forKey: .generation)
         variants = try container.decodeIfPresent([Variant].self, forKey: .variants) ?? []
         groups = try container.decodeIfPresent([String: [String]].self, forKey: .groups) ?? [:]
+        fewshot = try container.decodeIfPresent(FewShotEntry.self, forKey: .fewshot)
         source = nil
     }
+}
+
+extension TaskCard.FewShotEntry {
+    enum CodingKeys: String, CodingKey, CaseIterable { case split, sampler, seed, delimiter, extraDraw = "extra_draw" }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        split = try container.decode(String.self, forKey: .split)
+        sampler = try container.decodeIfPresent(Sampler.self, forKey: .sampler) ?? .random
+        seed = try container.decodeIfPresent(UInt64.self, forKey: .seed) ?? 1234
+        delimiter = try container.decodeIfPresent(String.self, forKey: .delimiter) ?? "\n\n"
+        extraDraw = try container.decodeIfPresent(Bool.self, forKey: .extraDraw) ?? false
+    }
+}
+
+extension TaskCard.FewShotEntry.Sampler {
+    public init(from decoder: any Decoder) throws { self = try decodeCardEnum(decoder, what: "few-shot sampler") }
 }
 
 extension TaskCard.OutputType {
@@ -450,18 +555,26 @@ extension TaskCard.GenerationEntry {
 }
 
 extension TaskCard.Variant {
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, parameters, files }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, parameters, files, sha256 }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
         parameters = try container.decodeIfPresent([String: String].self, forKey: .parameters) ?? [:]
         files = try container.decodeIfPresent([String: FileEntry].self, forKey: .files)?.mapValues(\.dataFile) ?? [:]
+        if container.contains(.sha256) {
+            let inner = try container.nestedContainer(keyedBy: AnyKey.self, forKey: .sha256)
+            var digests: [String: String] = [:]
+            for key in inner.allKeys { digests[key.stringValue] = try inner.decodeSHA256(forKey: key) }
+            sha256 = digests
+        } else {
+            sha256 = [:]
+        }
     }
 }
 
 extension TaskCard.Split {
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, role, file, subset }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, role, file, subset, overlaps }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
@@ -469,6 +582,7 @@ extension TaskCard.Split {
         role = try container.decode(TaskCard.Role.self, forKey: .role)
         file = try container.decode(String.self, forKey: .file)
         subset = try container.decodeIfPresent(TaskCard.Subset.self, forKey: .subset)
+        overlaps = try container.decodeIfPresent(Bool.self, forKey: .overlaps) ?? false
     }
 }
 
@@ -486,7 +600,7 @@ extension TaskCard.Subset {
 extension TaskCard.Prompt {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, docToText = "doc_to_text", docToChoice = "doc_to_choice", targetDelimiter = "target_delimiter"
-        case trailingWhitespace = "trailing_whitespace"
+        case trailingWhitespace = "trailing_whitespace", description, docToTarget = "doc_to_target"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -496,6 +610,8 @@ extension TaskCard.Prompt {
         docToChoice = try container.decodeIfPresent([String].self, forKey: .docToChoice) ?? []
         targetDelimiter = try container.decodeIfPresent(String.self, forKey: .targetDelimiter) ?? " "
         trailingWhitespace = try container.decodeIfPresent(TrailingWhitespace.self, forKey: .trailingWhitespace) ?? .continuation
+        description = try container.decodeIfPresent(String.self, forKey: .description) ?? ""
+        docToTarget = try container.decodeIfPresent(String.self, forKey: .docToTarget)
     }
 }
 
@@ -516,10 +632,12 @@ struct FileEntry: Decodable {
                 member: try inner.decode(String.self, forKey: .member),
                 sha256: try inner.decodeSHA256(forKey: .sha256))
         }
+        let path = try container.decode(String.self, forKey: .path)
+        // A path naming a variant parameter gets its sha256 from each variant's `sha256`.
+        let perVariant = path.contains("{{") && !container.contains(.sha256)
         dataFile = DataFile(
-            path: try container.decode(String.self, forKey: .path),
-            url: try container.decode(String.self, forKey: .url),
-            sha256: try container.decodeSHA256(forKey: .sha256), archive: archive)
+            path: path, url: try container.decode(String.self, forKey: .url),
+            sha256: perVariant ? "" : try container.decodeSHA256(forKey: .sha256), archive: archive)
     }
 }
 

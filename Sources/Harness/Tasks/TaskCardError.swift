@@ -215,6 +215,16 @@ extension TaskCard {
         try validateMetrics(metrics, at: [.key("metrics")])
         try validateProtocolsAndGeneration()
         try validateVariants()
+        try validateFewShot()
+    }
+
+    private func validateFewShot() throws {
+        guard let fewshot else { return }
+        guard splits.contains(where: { $0.name == fewshot.split }) else {
+            throw CardFieldError(
+                path: [.key("fewshot"), .key("split")], problem: "is `\(fewshot.split)`, which `splits` does not name",
+                fix: "use one of \(splits.map(\.name).joined(separator: ", "))")
+        }
     }
 
     private func validateMetrics(_ specs: [MetricSpec], at path: [CardPathComponent]) throws {
@@ -282,6 +292,30 @@ extension TaskCard {
                     path: at + [.key("files"), .key(key)], problem: "replaces a file the card does not list",
                     fix: "use one of \(files.keys.sorted().joined(separator: ", "))")
             }
+            for key in variant.sha256.keys.sorted() where files[key] == nil || variant.files[key] != nil {
+                throw CardFieldError(
+                    path: at + [.key("sha256"), .key(key)],
+                    problem: files[key] == nil ? "names a file the card does not list" : "is given for a file the variant replaces",
+                    fix: "give the sha256 of card files whose paths name a parameter")
+            }
+            for (key, file) in files.sorted(by: { $0.key < $1.key }) where variant.files[key] == nil {
+                for name in file.parameterNames.sorted() where variant.parameters[name] == nil {
+                    throw CardFieldError(
+                        path: at + [.key("parameters")], problem: "has no `\(name)`, which file `\(key)` names",
+                        fix: "add `\(name): …` to its parameters")
+                }
+                if file.sha256.isEmpty && variant.sha256[key] == nil {
+                    throw CardFieldError(
+                        path: at + [.key("sha256")], problem: "has no sha256 for file `\(key)`",
+                        fix: "add `\(key): <sha256 of its file>`")
+                }
+            }
+        }
+        for (key, file) in files.sorted(by: { $0.key < $1.key }) where variants.isEmpty && !file.parameterNames.isEmpty {
+            throw CardFieldError(
+                path: [.key("files"), .key(key)],
+                problem: "names parameters (\(file.parameterNames.sorted().joined(separator: ", "))) but the card has no variants",
+                fix: "declare variants with those parameters, or write the path out")
         }
         for (name, members) in groups.sorted(by: { $0.key < $1.key }) {
             try Self.checkName(name, at: [.key("groups"), .key(name)], what: "group name")
@@ -338,7 +372,10 @@ extension TaskCard {
                     path: at + [.key("subset")], problem: "has start \(subset.start) and count \(subset.count)",
                     fix: "use start >= 0 and count >= 1, within the file's number of documents")
             }
-            for earlier in splits[..<index] where earlier.file == split.file {
+            for earlier in splits[..<index]
+            where earlier.file == split.file && !earlier.overlaps && !split.overlaps && earlier.role != .fewshot
+                && split.role != .fewshot
+            {
                 try checkDisjoint(earlier, split, at: at)
             }
         }
@@ -377,13 +414,19 @@ extension TaskCard {
                     path: at + [.key("doc_to_choice")], problem: "is given for a generate_until task",
                     fix: "drop it: the model generates its answer")
             }
+            if outputType == .generateUntil && prompt.docToTarget != nil {
+                throw CardFieldError(
+                    path: at + [.key("doc_to_target")], problem: "is given for a generate_until task",
+                    fix: "drop it: doc_to_target makes a multiple_choice prompt score one continuation after each choice")
+            }
             if outputType == .multipleChoice && prompt.docToChoice.count < 2 {
                 throw CardFieldError(
                     path: at + [.key("doc_to_choice")], problem: "has \(prompt.docToChoice.count) choice(s)",
                     fix: "a multiple_choice prompt needs a list of at least two choices")
             }
             let templates =
-                [(at + [.key("doc_to_text")], prompt.docToText)]
+                [(at + [.key("doc_to_text")], prompt.docToText), (at + [.key("description")], prompt.description)]
+                + (prompt.docToTarget.map { [(at + [.key("doc_to_target")], $0)] } ?? [])
                 + prompt.docToChoice.enumerated().map { (at + [.key("doc_to_choice"), .index($0.offset)], $0.element) }
             for (path, template) in templates {
                 do { _ = try TemplateParser.pieces(template) } catch let error as TemplateParser.Syntax {

@@ -21,6 +21,9 @@ extension TaskCard {
         visit(files, at: [.key("files")])
         for (index, variant) in variants.enumerated() {
             visit(variant.files, at: [.key("variants"), .index(index), .key("files")])
+            for (key, digest) in variant.sha256.sorted(by: { $0.key < $1.key }) where digest == Self.placeholderSHA256 {
+                paths.append([.key("variants"), .index(index), .key("sha256"), .key(key)])
+            }
         }
         guard !paths.isEmpty else { return [] }
         let root = source.flatMap { FileManager.default.contents(atPath: $0) }

@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 
 /// The fields COPA documents give the card's templates; tasks/copa.yaml states the two
 /// prompt formats (lm-eval's and SADI's) over them, and a test checks the rendered text
@@ -13,15 +14,10 @@ public enum COPAPrompt {
     }
 
     /// Python's `premise.strip()[:-1]`: whatever the last character is, it goes.
-    public static func premiseStem(_ premise: String) -> String {
-        String(premise.trimmingCharacters(in: .whitespacesAndNewlines).dropLast())
-    }
+    public static func premiseStem(_ premise: String) -> String { PythonText.strippedDroppingLast(premise) }
 
     /// Python's `choice[0].lower() + choice[1:]`.
-    public static func lowercasingFirst(_ text: String) -> String {
-        guard let first = text.first else { return text }
-        return first.lowercased() + text.dropFirst()
-    }
+    public static func lowercasingFirst(_ text: String) -> String { PythonText.lowercasingFirst(text) }
 
     /// The document fields a card's templates may use (`{{premise}}` etc.).
     public static func fields(of item: COPAItem) -> [String: String] {

@@ -19,6 +19,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Split to score (default: the card's test split).") var split: String?
     @Option(help: "Prompt of the card (default: the protocol's).") var prompt: String?
     @Option(help: "Score only the first N documents.") var limit: Int?
+    @Option(
+        name: .customLong("num-fewshot"),
+        help: "Solved examples before every document, drawn from the card's few-shot pool as lm-eval draws them.")
+    var numFewshot: Int = 0
     @Option(help: "Seed for everything random (splits are fixed by the card).") var seed: UInt64 = 1234
     @Option(name: .customLong("batch-size"), help: "Documents per forward batch.") var batchSize: Int = 64
     @Option(name: .customLong("output-dir"), help: "Folder for results.") var outputDir: String = "results"
@@ -36,6 +40,7 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         if let limit, limit <= 0 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+        guard numFewshot >= 0 else { throw ValidationError("--num-fewshot must be 0 or more, got \(numFewshot)") }
         do { _ = try MethodRegistry.standard.method(named: method) } catch { throw ValidationError("\(error)") }
     }
 
@@ -46,7 +51,7 @@ struct RunCommand: ParsableCommand {
         for benchmark in tasks {
             let experiment = Experiment(task: benchmark, model: model, store: common.dataStore(), reporter: .terminal)
             let evaluation = EvaluationSettings(
-                split: split, prompt: prompt, limit: limit, seed: seed, batchSize: batchSize,
+                split: split, prompt: prompt, numFewshot: numFewshot, limit: limit, seed: seed, batchSize: batchSize,
                 outputDirectory: outputDir, logSamples: logSamples, scoring: fitting.scoring,
                 sourceRevision: SourceRevision.current)
             var settings = try methodOptions.settings(method: method, fitting: fitting, seed: seed)

@@ -22,6 +22,8 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Strengths s, comma-separated (default: the method's grid).") var strength: String?
     @Option(help: "Split to score (default: validation).") var split: String?
     @Option(help: "Score only the first N documents.") var limit: Int?
+    @Option(name: .customLong("num-fewshot"), help: "Solved examples before every document (the card's few-shot pool).")
+    var numFewshot: Int = 0
     @Option(help: "Seed (sadi-random's units).") var seed: UInt64 = 1234
     @Option(name: .customLong("batch-size"), help: "Documents per forward batch.") var batchSize: Int = 32
     @Option(name: .customLong("output-dir"), help: "Folder for results.") var outputDir: String = "results"
@@ -40,6 +42,7 @@ struct SweepCommand: ParsableCommand {
         _ = try strength.map { try ListParsing.numbers($0, flag: "--strength") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         if let limit, limit <= 0 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+        guard numFewshot >= 0 else { throw ValidationError("--num-fewshot must be 0 or more, got \(numFewshot)") }
     }
 
     func run() throws {
@@ -56,7 +59,8 @@ struct SweepCommand: ParsableCommand {
             let experiment = Experiment(task: benchmark, model: model, store: common.dataStore(), reporter: .terminal)
             let (report, table, stem) = try experiment.sweep(
                 SweepSettings(
-                    method: methodSettings, scoring: fitting.scoring, split: split, limit: limit, batchSize: batchSize,
+                    method: methodSettings, scoring: fitting.scoring, split: split, limit: limit, numFewshot: numFewshot,
+                    batchSize: batchSize,
                     outputDirectory: outputDir))
             let best = report.grid.best
             print(table.markdown())

@@ -1,0 +1,60 @@
+import Foundation
+
+/// lm-eval's `fewshot_context` for a run of documents: each document's context becomes the
+/// prompt's description, then `count` solved examples from the card's few-shot pool (each
+/// followed by the card's delimiter), then the document's own text. Examples are drawn as
+/// lm-eval draws them: `first_n` takes the pool's first documents; `random` draws with one
+/// `random.Random(seed)` for the whole split, document after document, so the examples of a
+/// document depend only on its position in the split and the same seed gives the same
+/// prompts. When the pool is the documents' own split, one more is drawn and the document
+/// itself left out.
+public struct FewShotContext {
+    public let task: any BenchmarkTask
+    public let count: Int
+
+    public init(task: any BenchmarkTask, count: Int) {
+        self.task = task
+        self.count = count
+    }
+
+    /// The instances of `documents` (a prefix of `split`, in order) under `prompt`.
+    public func instances(
+        _ documents: [Document], split: TaskCard.Split, prompt: TaskCard.Prompt, store: DataStore
+    ) throws -> [Instance] {
+        let card = task.card
+        var examples = [[Document]](repeating: [], count: documents.count)
+        var delimiter = ""
+        if count > 0 {
+            guard let fewshot = card.fewshot else {
+                throw HarnessError.invalidInput(
+                    "--num-fewshot \(count): task \(card.task) names no few-shot pool; give its card `fewshot: {split: <a split>}`, or run it zero-shot"
+                )
+            }
+            delimiter = fewshot.delimiter
+            let poolSplit = try task.split(named: fewshot.split)
+            let pool = try task.documents(split: poolSplit, store: store)
+            let draw = count + (poolSplit.name == split.name || fewshot.extraDraw ? 1 : 0)
+            guard pool.count >= draw else {
+                throw HarnessError.invalidInput(
+                    "--num-fewshot \(count): task \(card.task)'s few-shot pool (split \(poolSplit.name)) holds \(pool.count) documents, fewer than the \(draw) to draw; use --num-fewshot \(max(0, pool.count - (draw - count)))"
+                )
+            }
+            var generator = PythonRandom(seed: fewshot.seed)
+            examples = documents.map { document in
+                let drawn: [Document]
+                switch fewshot.sampler {
+                case .firstN: drawn = Array(pool.prefix(draw))
+                case .random: drawn = generator.sample(from: pool.count, count: draw).map { pool[$0] }
+                }
+                return Array(drawn.filter { $0.id != document.id }.prefix(count))
+            }
+        }
+        return try zip(documents, examples).map { document, shots in
+            let instance = try task.instance(document, prompt: prompt)
+            let description = try card.renderDescription(prompt, fields: document.fields)
+            let solved = try shots.map { try task.fewShotExample($0, prompt: prompt) + delimiter }.joined()
+            let prefix = description + solved
+            return prefix.isEmpty ? instance : instance.prefixingContext(prefix)
+        }
+    }
+}
