@@ -30,17 +30,25 @@ public struct Experiment {
     /// A chosen intervention: its plan and what the results file records about it.
     public struct Prepared {
         public let plan: InterventionPlan
-        public let configuration: [String: String]
+        public var configuration: [String: String]
         /// The validation search, when K and strength were chosen by one.
         public var grid: GridSearch.Result? = nil
     }
 
-    /// Fits, chooses and scores: the results file of `evaluation` with `method`.
-    public func run(_ evaluation: EvaluationSettings, method: MethodSettings) throws -> (result: RunResult, evaluation: Evaluation) {
+    /// Fits, chooses and scores: the results file of `evaluation` with `method`. With
+    /// `prepared` (an intervention fitted and chosen on another task: cross-lingual masks
+    /// from English COPA), that is applied instead, and the results are filed as `label`.
+    public func run(
+        _ evaluation: EvaluationSettings, method: MethodSettings, prepared given: Prepared? = nil, label: String? = nil
+    ) throws -> (result: RunResult, evaluation: Evaluation) {
         var evaluation = evaluation
-        evaluation.method = method.method
+        evaluation.method = label ?? method.method
         var plan: InterventionPlan? = nil
-        if let chosen = try methods.method(named: method.method) {
+        if let given {
+            plan = given.plan
+            evaluation.methodConfiguration = given.configuration
+            evaluation.validationGrid = given.grid?.cells
+        } else if let chosen = try methods.method(named: method.method) {
             let scored = try task.split(named: evaluation.split, role: .test)
             if scored.overlaps {
                 throw HarnessError.invalidInput(

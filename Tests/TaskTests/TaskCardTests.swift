@@ -77,3 +77,83 @@ struct TaskCardTests {
         #expect(error.description.contains("other.yaml"))
     }
 }
+
+/// The card fields the multiple-choice tasks added: few-shot pools, descriptions, partial
+/// evaluation, per-variant files and splits that may overlap.
+@Suite("Task card: few-shot, partial evaluation, per-variant files")
+struct TaskCardExtensionTests {
+    static let sha = String(repeating: "1", count: 64)
+
+    func parse(_ yaml: String) throws -> TaskCard { try TaskCard.parse(yaml: yaml, file: "t.yaml") }
+
+    func card(files: String = "", splits: String = "", extra: String = "", prompt: String = "") -> String {
+        """
+        task: t
+        output_type: multiple_choice
+        files:
+          data: {path: "t/{{lang}}.jsonl", url: "https://example.org/{{lang}}.jsonl"}
+        \(files)
+        splits:
+          - {name: pairs, role: pairs, file: data, subset: {seed: 1, start: 0, count: 2}}
+          - {name: test, role: test, file: data, subset: {seed: 1, start: 2, count: 2}}
+        \(splits)
+        prompts:
+          - {name: p, doc_to_text: "{{text}}", doc_to_choice: ["a", "b"]\(prompt)}
+        metrics: [acc]
+        \(extra)
+        """
+    }
+
+    @Test("a variant fills the file's parameters and gives its sha256")
+    func variantFiles() throws {
+        let card = try parse(card(extra: "variants:\n  - {name: t_en, parameters: {lang: en}, sha256: {data: \(Self.sha)}}"))
+        let resolved = try card.resolved(variant: "t_en")
+        #expect(resolved.files["data"] == DataFile(path: "t/en.jsonl", url: "https://example.org/en.jsonl", sha256: Self.sha))
+    }
+
+    @Test("a variant without the parameter or the sha256, or a templated file without variants, is refused at its field")
+    func variantProblems() throws {
+        let noSHA = try #require(throws: TaskCardError.self) {
+            try parse(card(extra: "variants:\n  - {name: t_en, parameters: {lang: en}}"))
+        }
+        #expect(noSHA.field == "variants[0].sha256")
+        let noParameter = try #require(throws: TaskCardError.self) {
+            try parse(card(extra: "variants:\n  - {name: t_en, sha256: {data: \(Self.sha)}}"))
+        }
+        #expect(noParameter.field == "variants[0].parameters" && noParameter.problem.contains("`lang`"))
+        let noVariants = try #require(throws: TaskCardError.self) { try parse(card()) }
+        #expect(noVariants.field == "files.data")
+    }
+
+    @Test("fewshot names a split of the card; its sampler is random or first_n")
+    func fewshot() throws {
+        let variants = "variants:\n  - {name: t_en, parameters: {lang: en}, sha256: {data: \(Self.sha)}}\n"
+        let card = try parse(card(extra: variants + "fewshot: {split: pairs, sampler: first_n}"))
+        #expect(card.fewshot == TaskCard.FewShotEntry(split: "pairs", sampler: .firstN))
+        #expect(
+            (try #require(throws: TaskCardError.self) { try parse(self.card(extra: variants + "fewshot: {split: train}")) }).field
+                == "fewshot.split")
+        #expect(
+            (try #require(throws: TaskCardError.self) {
+                try parse(self.card(extra: variants + "fewshot: {split: pairs, sampler: stratified}"))
+            })
+            .field == "fewshot.sampler")
+    }
+
+    @Test("a few-shot pool or an `overlaps` split may share documents; any other pair of splits of a file may not")
+    func overlapping() throws {
+        let variants = "variants:\n  - {name: t_en, parameters: {lang: en}, sha256: {data: \(Self.sha)}}\n"
+        _ = try parse(card(splits: "  - {name: all, role: fewshot, file: data}", extra: variants))
+        _ = try parse(card(splits: "  - {name: all, role: test, file: data, overlaps: true}", extra: variants))
+        #expect(throws: TaskCardError.self) { try parse(self.card(splits: "  - {name: all, role: test, file: data}", extra: variants)) }
+    }
+
+    @Test("doc_to_target makes each choice its own context; a description is put before it")
+    func partialEvaluation() throws {
+        let variants = "variants:\n  - {name: t_en, parameters: {lang: en}, sha256: {data: \(Self.sha)}}\n"
+        let card = try parse(card(extra: variants, prompt: ", doc_to_target: \"{{rest}}\", description: \"About {{lang}}.\\n\""))
+        let rendered = try card.render(card.defaultPrompt, fields: ["text": "The ", "rest": "end.", "lang": "en"])
+        #expect(rendered.choiceContexts == ["The a", "The b"] && rendered.continuations == [" end.", " end."])
+        #expect(try card.renderDescription(card.defaultPrompt, fields: ["lang": "en"]) == "About en.\n")
+    }
+}

@@ -7,7 +7,10 @@ import Foundation
 /// `random.Random(seed)` for the whole split, document after document, so the examples of a
 /// document depend only on its position in the split and the same seed gives the same
 /// prompts. When the pool is the documents' own split, one more is drawn and the document
-/// itself left out.
+/// itself left out; a pool too small for that (MMLU's 5 dev questions at 5 shots, where
+/// lm-eval stops) gives its documents one example fewer.
+/// A card may ask for lm-eval's extra draw also when the pool is another split
+/// (`extra_draw`), which changes the random examples that follow.
 public struct FewShotContext {
     public let task: any BenchmarkTask
     public let count: Int
@@ -33,7 +36,9 @@ public struct FewShotContext {
             delimiter = fewshot.delimiter
             let poolSplit = try task.split(named: fewshot.split)
             let pool = try task.documents(split: poolSplit, store: store)
-            let draw = count + (poolSplit.name == split.name || fewshot.extraDraw ? 1 : 0)
+            let ownSplit = poolSplit.name == split.name
+            var draw = count + (ownSplit || fewshot.extraDraw ? 1 : 0)
+            if ownSplit && pool.count == count { draw = count }
             guard pool.count >= draw else {
                 throw HarnessError.invalidInput(
                     "--num-fewshot \(count): task \(card.task)'s few-shot pool (split \(poolSplit.name)) holds \(pool.count) documents, fewer than the \(draw) to draw; use --num-fewshot \(max(0, pool.count - (draw - count)))"
@@ -46,7 +51,7 @@ public struct FewShotContext {
                 case .firstN: drawn = Array(pool.prefix(draw))
                 case .random: drawn = generator.sample(from: pool.count, count: draw).map { pool[$0] }
                 }
-                return Array(drawn.filter { $0.id != document.id }.prefix(count))
+                return Array(drawn.filter { $0 != document }.prefix(count))
             }
         }
         return try zip(documents, examples).map { document, shots in

@@ -633,8 +633,10 @@ struct FileEntry: Decodable {
                 sha256: try inner.decodeSHA256(forKey: .sha256))
         }
         let path = try container.decode(String.self, forKey: .path)
-        // A path naming a variant parameter gets its sha256 from each variant's `sha256`.
-        let perVariant = path.contains("{{") && !container.contains(.sha256)
+        // A path naming a variant parameter gets its sha256 from each variant's `sha256`
+        // (an encoded card spells the missing one as "").
+        let given = try container.decodeIfPresent(String.self, forKey: .sha256) ?? ""
+        let perVariant = path.contains("{{") && given.isEmpty
         dataFile = DataFile(
             path: path, url: try container.decode(String.self, forKey: .url),
             sha256: perVariant ? "" : try container.decodeSHA256(forKey: .sha256), archive: archive)

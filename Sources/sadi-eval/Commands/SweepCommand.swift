@@ -8,13 +8,25 @@ import TaskRegistry
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
-        abstract: "Score a method over a K × δ grid with one model load and one fit; write JSON, a Markdown grid and an SVG heatmap.",
-        discussion:
-            "Every configuration shares the fitted activations and, per batch, the prompts' KV states. A sweep on the test split is exploration: `run` chooses K and δ on validation."
+        abstract:
+            "Score a method over a K × δ grid with one model load and one fit; or, with several methods (or baseline), run each on every task and tabulate tasks × methods.",
+        discussion: """
+            One method: every configuration shares the fitted activations and, per batch, the prompts' KV states; writes JSON, a Markdown grid and an SVG heatmap. A sweep on the test split is exploration: `run` chooses K and δ on validation.
+
+            Several methods (--method baseline,sadi-head): each is fitted on each task's pairs, chosen on its validation split (over --k × --strength when given) and scored on its test split, writing the usual results files; with --fit-task copa every method is also fitted and chosen once on COPA and applied to every task (cross-lingual masks). The summary is sweep-<name>.md/.json/.svg: tasks × methods.
+            """
     )
 
     @Option(help: "Tasks: names, globs and groups, comma-separated (see `sadi-eval tasks`).") var task: String = "copa"
-    @Option(help: "Method: \(MethodRegistry.standard.methods.map(\.name).joined(separator: ", ")).") var method: String = "sadi-head"
+    @Option(
+        help:
+            "Method: \(MethodRegistry.standard.methods.map(\.name).joined(separator: ", ")); or several, comma-separated, baseline included, for a tasks × methods sweep."
+    )
+    var method: String = "sadi-head"
+    @Option(
+        name: .customLong("fit-task"),
+        help: "Tasks × methods sweep: also fit and choose each method on this task and apply it to every task (cross-lingual masks).")
+    var fitTask: String?
     @OptionGroup var common: CommonOptions
     @OptionGroup var fitting: FittingFlags
     @Option(help: "K values, comma-separated (default: the method's grid).") var k: String?
@@ -28,13 +40,26 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Documents per forward batch.") var batchSize: Int = 32
     @Option(name: .customLong("output-dir"), help: "Folder for results.") var outputDir: String = "results"
 
+    /// The methods `--method` names, in order.
+    var methods: [String] { method.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    /// Several methods (or the baseline, or --fit-task): the tasks × methods sweep.
+    var isMethodSweep: Bool { methods.count > 1 || methods == ["baseline"] || fitTask != nil }
+
     func validate() throws {
-        guard (try? MethodRegistry.standard.method(named: method)).flatMap({ $0 }) != nil else {
-            throw ValidationError(
-                HarnessError.unknownName(
-                    kind: "method", flag: "--method", given: method,
-                    valid: MethodRegistry.standard.methods.map(\.name)
-                ).description)
+        guard !methods.isEmpty, !methods.contains(where: \.isEmpty), Set(methods).count == methods.count else {
+            throw ValidationError("--method: '\(method)' is not a list of distinct methods; write e.g. --method baseline,sadi-head")
+        }
+        for name in methods {
+            guard isMethodSweep && name == "baseline" || (try? MethodRegistry.standard.method(named: name)).flatMap({ $0 }) != nil else {
+                throw ValidationError(
+                    HarnessError.unknownName(
+                        kind: "method", flag: "--method", given: name,
+                        valid: (isMethodSweep ? ["baseline"] : []) + MethodRegistry.standard.methods.map(\.name)
+                    ).description)
+            }
+        }
+        if isMethodSweep && split != nil {
+            throw ValidationError("--split: a tasks × methods sweep scores each task's test split and chooses on its validation split")
         }
         if delta != nil && strength != nil { throw ValidationError("give --delta or --strength, not both") }
         _ = try k.map { try ListParsing.integers($0, flag: "--k") }
@@ -48,7 +73,12 @@ struct SweepCommand: ParsableCommand {
     func run() throws {
         let registry = TaskRegistry(cardsDirectory: common.cardsDirectory)
         let tasks = try registry.tasks(task)
+        let fitOn = try fitTask.map { try registry.task(named: $0) }
         let model = try common.loadModel()
+        if isMethodSweep {
+            try runMethodSweep(tasks: tasks, fitOn: fitOn, model: model)
+            return
+        }
         let strengths =
             try delta.map { try ListParsing.numbers($0, flag: "--delta").map { $0 + 1 } }
             ?? strength.map { try ListParsing.numbers($0, flag: "--strength") }
@@ -71,5 +101,31 @@ struct SweepCommand: ParsableCommand {
                     best.score))
             print("wrote \(stem).json, .md, .svg")
         }
+    }
+
+    /// Every method on every task, as `run` would, and the tasks × methods summary.
+    private func runMethodSweep(tasks: [any BenchmarkTask], fitOn: (any BenchmarkTask)?, model: ModelUnderTest) throws {
+        let ks = try k.map { try ListParsing.integers($0, flag: "--k") }
+        let strengths =
+            try delta.map { try ListParsing.numbers($0, flag: "--delta").map { $0 + 1 } }
+            ?? strength.map { try ListParsing.numbers($0, flag: "--strength") }
+        let fittingOptions = try fitting.options(seed: seed)
+        let evaluation = EvaluationSettings(
+            numFewshot: numFewshot, limit: limit, seed: seed, batchSize: batchSize, outputDirectory: outputDir,
+            scoring: fitting.scoring, sourceRevision: SourceRevision.current)
+        let families = Set(tasks.map { $0.card.variantOf ?? $0.card.task })
+        let name =
+            (families.count == 1 ? families.first! : tasks.count <= 3 ? tasks.map(\.card.task).joined(separator: "+") : "tasks")
+            + (fitOn.map { "-fit-" + $0.card.task } ?? "") + (fitting.scoring == .official ? ".official" : "")
+        let (report, stem) = try MethodSweep(model: model, store: common.dataStore(), reporter: .terminal)
+            .run(
+                tasks: tasks, methods: methods, fitTask: fitOn, evaluation: evaluation,
+                settings: { method in
+                    MethodSettings(
+                        method: method, fitting: fittingOptions, application: fitting.application, ks: ks, strengths: strengths)
+                }, name: name)
+        print(MethodSweep.markdown(report))
+        print("wrote \(stem).json, .md, .svg")
+        try ResultTable.writeLeaderboard(outputDirectory: outputDir)
     }
 }

@@ -1,0 +1,128 @@
+import Foundation
+import Harness
+import Interventions
+
+/// `sweep` over tasks × methods with one model load: every method is fitted on each task's
+/// pairs, chosen on its validation split and scored on its test split, as `run` does (each
+/// run writes its own results file); with `fitTask`, every method is also fitted and chosen
+/// once on that task and applied to all the others (cross-lingual masks: English COPA's,
+/// on every XCOPA language), filed as `<method>@<fitTask>`. The summary is a tasks ×
+/// methods table (Markdown, JSON) and a grouped bar chart (SVG).
+public struct MethodSweep {
+    public let model: ModelUnderTest
+    public let store: DataStore
+    public var reporter: ExperimentReporter
+
+    public init(model: ModelUnderTest, store: DataStore, reporter: ExperimentReporter = .silent) {
+        self.model = model
+        self.store = store
+        self.reporter = reporter
+    }
+
+    /// One cell: a task scored by a method (or a method fitted elsewhere).
+    public struct Cell: Codable, Sendable {
+        public let task: String
+        public let column: String
+        public let metric: String
+        public let value: MetricValue
+        public let results: String
+        public let wallSeconds: Double
+    }
+
+    public struct Report: Codable, Sendable {
+        public let tasks: [String]
+        public let columns: [String]
+        public let cells: [Cell]
+        public let fitTask: String?
+        public let model: String
+
+        public func cell(task: String, column: String) -> Cell? { cells.first { $0.task == task && $0.column == column } }
+    }
+
+    /// Runs every column on every task; `settings(method)` gives each method's settings.
+    public func run(
+        tasks: [any BenchmarkTask], methods: [String], fitTask: (any BenchmarkTask)?, evaluation: EvaluationSettings,
+        settings: (String) throws -> MethodSettings, name: String
+    ) throws -> (report: Report, stem: String) {
+        var columns = methods
+        var prepared: [String: Experiment.Prepared] = [:]
+        if let fitTask {
+            let experiment = Experiment(task: fitTask, model: model, store: store, reporter: reporter)
+            for method in methods {
+                guard let chosen = try experiment.methods.method(named: method) else { continue }
+                reporter.status("fitting \(method) on \(fitTask.card.task) for every task…")
+                var fitted = try experiment.prepare(
+                    chosen, try settings(method), scoring: evaluation.scoring, prompt: evaluation.prompt,
+                    numFewshot: evaluation.numFewshot, batchSize: evaluation.batchSize)
+                fitted.configuration["fit_task"] = fitTask.card.task
+                prepared[method] = fitted
+                columns.append("\(method)@\(fitTask.card.task)")
+            }
+        }
+        var cells: [Cell] = []
+        for task in tasks {
+            let experiment = Experiment(task: task, model: model, store: store, reporter: reporter)
+            for column in columns {
+                let parts = column.split(separator: "@", maxSplits: 1).map(String.init)
+                let method = parts[0]
+                let (result, run) = try experiment.run(
+                    evaluation, method: try settings(method), prepared: parts.count > 1 ? prepared[method] : nil,
+                    label: parts.count > 1 ? column : nil)
+                guard let metric = result.metricOrder.first, let value = result.metrics[metric] else { continue }
+                cells.append(
+                    Cell(
+                        task: task.card.task, column: column, metric: metric, value: value, results: run.resultPath,
+                        wallSeconds: result.wallSeconds))
+                reporter.status(String(format: "%@ %@: %@ %.4f (%.0f s)", task.card.task, column, metric, value.value, result.wallSeconds))
+            }
+        }
+        let report = Report(
+            tasks: tasks.map(\.card.task), columns: columns, cells: cells, fitTask: fitTask?.card.task, model: model.loaded.fileStem)
+        let stem = [evaluation.outputDirectory, model.loaded.fileStem, "sweep-\(name)"].joined(separator: "/")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(try encoder.encode(report), to: stem + ".json")
+        try AtomicFile.write(Data(Self.markdown(report).utf8), to: stem + ".md")
+        try AtomicFile.write(Data(BarChart.svg(Self.chart(report)).utf8), to: stem + ".svg")
+        return (report, stem)
+    }
+
+    /// Tasks as rows, columns as methods, the mean of each column last; the best of each
+    /// row in bold.
+    public static func markdown(_ report: Report) -> String {
+        let metric = report.cells.first?.metric ?? "score"
+        var lines = [
+            "| task | " + report.columns.joined(separator: " | ") + " |",
+            "|---|" + report.columns.map { _ in "---:|" }.joined(),
+        ]
+        for task in report.tasks {
+            let values = report.columns.map { report.cell(task: task, column: $0)?.value.value }
+            let best = values.compactMap { $0 }.max()
+            let cells = values.enumerated().map { j, value -> String in
+                guard let value, let cell = report.cell(task: task, column: report.columns[j]) else { return "—" }
+                let text = String(format: "%.1f ± %.1f", value * 100, cell.value.stderr * 100)
+                return value == best ? "**\(text)**" : text
+            }
+            lines.append("| \(task) | " + cells.joined(separator: " | ") + " |")
+        }
+        let means = report.columns.map { column -> String in
+            let values = report.tasks.compactMap { report.cell(task: $0, column: column)?.value.value }
+            guard values.count == report.tasks.count, !values.isEmpty else { return "—" }
+            return String(format: "%.1f", values.reduce(0, +) / Double(values.count) * 100)
+        }
+        lines.append("| mean | " + means.joined(separator: " | ") + " |")
+        var note = "\n\(metric) in percent ± standard error, on each task's test split; the best of each row in bold."
+        if let fit = report.fitTask {
+            note += " `<method>@\(fit)` is fitted on \(fit)'s pairs and chosen on its validation split, then applied unchanged."
+        }
+        return lines.joined(separator: "\n") + "\n" + note + "\n"
+    }
+
+    static func chart(_ report: Report) -> BarChart {
+        BarChart(
+            title: "\(report.model): \(report.cells.first?.metric ?? "score") by task and method", groups: report.tasks,
+            series: report.columns,
+            values: report.tasks.map { task in report.columns.map { report.cell(task: task, column: $0)?.value.value } },
+            errors: report.tasks.map { task in report.columns.map { report.cell(task: task, column: $0)?.value.stderr } })
+    }
+}
