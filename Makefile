@@ -25,7 +25,7 @@ export OPENBLAS_CORETYPE
 endif
 BIN           := .build/release/sadi-eval
 
-.PHONY: setup deps model build test format format-lint lint-cards demo bench copa-methods mutants clean
+.PHONY: setup deps model build test format format-lint lint-cards demo bench copa-methods mc-results mutants clean
 
 setup: deps model
 
@@ -78,6 +78,25 @@ copa-methods: setup build
 	  $(BIN) --task copa --method $$m --protocol $$p --model $(MODEL) || exit 1; \
 	done; done
 	$(BIN) table results --task copa | tee results/copa-methods.md
+
+# The multiple-choice results in results/ (README, "Measured"): baselines on every test split
+# and on the whole dev sets published numbers use, XCOPA's languages × methods sweep with
+# COPA-fitted masks, SADI-HEAD chosen on validation, SADI's official protocol, and MMLU (full
+# test for the baseline, the first 20 questions of each subject for the method). Several
+# hours on 2 cores; an interrupted run resumes from its journal.
+MC_TASKS := storycloze_2016,boolq,winogrande,sst2,rte
+MC_OFFICIAL := storycloze_2016,boolq,winogrande,sst2
+mc-results: setup build
+	$(BIN) --task $(MC_TASKS) --method baseline --model $(MODEL)
+	@for t in boolq winogrande sst2; do $(BIN) --task $$t --split dev --method baseline --model $(MODEL) || exit 1; done
+	$(BIN) sweep --task xcopa --method baseline,sadi-head --fit-task copa --model $(MODEL)
+	$(BIN) --task $(MC_TASKS) --method sadi-head --model $(MODEL)
+	$(BIN) --task $(MC_OFFICIAL) --method baseline --protocol official --model $(MODEL)
+	$(BIN) --task $(MC_OFFICIAL) --method sadi-head --protocol official --model $(MODEL)
+	$(BIN) --task mmlu --method baseline --model $(MODEL)
+	$(BIN) --task mmlu --method sadi-head --limit 20 --model $(MODEL)
+	$(BIN) --task mmlu --method sadi-head --protocol official --limit 20 --model $(MODEL)
+	$(BIN) table results
 
 # Plants each defect listed in Tests/Mutants/mutants.txt, one at a time, in a scratch copy of
 # the repository (kept with its build folder in the temporary folder between runs), builds it and runs

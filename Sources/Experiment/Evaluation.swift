@@ -65,10 +65,20 @@ public struct Evaluation {
         self.scorers = scorers
     }
 
-    /// The method's name in file names: `official` and few-shot runs get their own files.
+    /// The results file's name: the method, then whatever else changes the number, so a
+    /// quick run (`--limit`, another split or prompt, few-shot, the official protocol) never
+    /// replaces the full run's file: `sadi-head.dev.first20.5shot.official`.
     private var fileStem: String {
-        settings.method + (settings.numFewshot > 0 ? ".\(settings.numFewshot)shot" : "")
-            + (settings.scoring == .official ? ".official" : "")
+        var stem = settings.method
+        let defaultSplit = task.card.splits(role: .test).first?.name
+        if let split = settings.split, split != defaultSplit { stem += "." + split }
+        if let prompt = settings.prompt, prompt != (try? settings.scoring.prompt(of: task.card, requested: nil))?.name {
+            stem += ".prompt-" + prompt
+        }
+        if let limit = settings.limit { stem += ".first\(limit)" }
+        if settings.numFewshot > 0 { stem += ".\(settings.numFewshot)shot" }
+        if settings.scoring == .official { stem += ".official" }
+        return stem
     }
 
     public var resultPath: String {

@@ -112,7 +112,7 @@ struct InterventionCommandTests {
                 "--k", "1", "--strength", "15", "--pairs", "40", "--limit", "8", "--output-dir", out,
             ], environment: env)
         #expect(run.status == 0, "\(run.stderr)")
-        let result = try RunResult.read(path: out + "/" + Self.modelDir + "/sadi-head.official.json")
+        let result = try RunResult.read(path: out + "/" + Self.modelDir + "/sadi-head.first8.official.json")
         #expect(result.metricOrder == ["exact_match"] && result.prompt == "sadi")
         #expect(result.configuration["application"] == "two-pass")
         #expect(result.comparisons?["exact_match"]?.n == 8)

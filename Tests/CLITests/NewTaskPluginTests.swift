@@ -107,7 +107,7 @@ struct NewTaskPluginTests {
                 "--model", TestPaths.smolLM2, "--output-dir", results,
             ], in: package, environment: env)
         try #require(run.status == 0, "\(run.stderr)")
-        let result = try RunResult.read(path: results + "/SmolLM2-135M-Instruct.Q4_1/demo_qa/baseline.json")
+        let result = try RunResult.read(path: results + "/SmolLM2-135M-Instruct.Q4_1/demo_qa/baseline.first4.json")
         #expect(result.items == 4 && result.split == "test" && result.prompt == "default")
         #expect(result.metricOrder == ["exact_match"])
         let exact = try #require(result.metrics["exact_match"])
@@ -122,7 +122,7 @@ struct NewTaskPluginTests {
                 "--model", TestPaths.smolLM2, "--output-dir", results,
             ], in: package, environment: env)
         try #require(choice.status == 0, "\(choice.stderr)")
-        let mcResult = try RunResult.read(path: results + "/SmolLM2-135M-Instruct.Q4_1/demo_mc/baseline.json")
+        let mcResult = try RunResult.read(path: results + "/SmolLM2-135M-Instruct.Q4_1/demo_mc/baseline.first4.json")
         #expect(mcResult.metricOrder == ["acc", "acc_norm"] && mcResult.metrics["acc"]?.count == 4)
     }
 

@@ -23,7 +23,9 @@ struct RunCommandTests {
                 "--batch-size", "8", "--output-dir", out, "--log-samples",
             ], environment: env)
         #expect(result.status == 0, "\(result.stderr)")
-        let path = out + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.json"
+        // A partial run has its own file: it can never replace the full run's baseline.json.
+        let path = out + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.first24.json"
+        #expect(!FileManager.default.fileExists(atPath: out + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.json"))
         let run = try RunResult.read(path: path)
         #expect(run.items == 24 && run.split == "test" && run.prompt == "lm-eval")
         #expect(run.model.sha256 == "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53")
@@ -32,7 +34,7 @@ struct RunCommandTests {
         #expect(run.configuration["limit"] == "24" && run.configuration["batch_size"] == "8")
         // Read from the checkout's .git without running git.
         #expect(run.gitCommit.count == 12 && run.gitCommit.allSatisfy(\.isHexDigit), "\(run.gitCommit)")
-        let lines = try String(contentsOfFile: out + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.samples.jsonl", encoding: .utf8)
+        let lines = try String(contentsOfFile: out + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.first24.samples.jsonl", encoding: .utf8)
             .split(separator: "\n")
         #expect(lines.count == 25)  // header + one line per document
         let first = try JSONDecoder().decode(Sample.self, from: Data(lines[1].utf8))
@@ -59,13 +61,13 @@ struct RunCommandTests {
             text.contains("] 16/64") || text.contains("] 24/64") || text.contains("] 32/64")
         }
         #expect(killed.status != 0)
-        let journal = resumed + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.samples.jsonl"
+        let journal = resumed + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.first64.samples.jsonl"
         let partial = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").count - 1
         #expect(partial > 0 && partial < 64, "journal had \(partial) samples")
         let again = try CommandLineTool.run(args + ["--output-dir", resumed], environment: env)
         #expect(again.status == 0, "\(again.stderr)")
-        let a = try RunResult.read(path: whole + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.json")
-        let b = try RunResult.read(path: resumed + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.json")
+        let a = try RunResult.read(path: whole + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.first64.json")
+        let b = try RunResult.read(path: resumed + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.first64.json")
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         #expect(try encoder.encode(a.metrics) == encoder.encode(b.metrics))
@@ -133,7 +135,7 @@ struct RunCommandTests {
                 "--output-dir", out, "--save-intervention", file,
             ], environment: env)
         #expect(fit.status == 0, "\(fit.stderr)")
-        let first = try RunResult.read(path: out + "/SmolLM2-135M-Instruct.Q4_1/copa/sadi-head.json")
+        let first = try RunResult.read(path: out + "/SmolLM2-135M-Instruct.Q4_1/copa/sadi-head.first16.json")
         #expect(first.configuration["k"] == "2" && first.configuration["strength"] == "5.0" && first.configuration["chosen_by"] == "flags")
         #expect(first.comparisons?["acc"]?.n == 16, "the baseline is scored alongside for the paired comparison")
         let again = try CommandLineTool.run(
@@ -143,7 +145,7 @@ struct RunCommandTests {
             ], environment: env)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(!again.stderr.contains("fitting"), "a loaded intervention is not refitted")
-        let second = try RunResult.read(path: scratch + "/reloaded/SmolLM2-135M-Instruct.Q4_1/copa/sadi-head.json")
+        let second = try RunResult.read(path: scratch + "/reloaded/SmolLM2-135M-Instruct.Q4_1/copa/sadi-head.first16.json")
         #expect(second.metrics == first.metrics)
         // The same file claiming another model's sha256 is refused with one sentence.
         var json = try String(contentsOfFile: file, encoding: .utf8)
