@@ -32,6 +32,16 @@ public struct TaskRegistry: Sendable {
         throw HarnessError.unknownName(kind: "task", flag: "--task", given: name, valid: try names())
     }
 
+    /// The group names `--task` accepts (MMLU's categories, `xcopa`), each with its member
+    /// tasks, groups of groups expanded to their leaves as lm-eval aggregates them.
+    public func groups() throws -> [String: [String]] {
+        var names: [String] = []
+        for plugin in try loadedPlugins() { names += plugin.card.groups.keys }
+        var result: [String: [String]] = [:]
+        for name in names { result[name] = try expand(name) }
+        return result
+    }
+
     /// `--task`'s value as task names: a comma-separated list of names, globs
     /// (`xcopa_*`) and group names, each expanding to at least one task, in order, once each.
     public func expand(_ value: String) throws -> [String] {

@@ -48,6 +48,7 @@ struct RunCommand: ParsableCommand {
         let registry = TaskRegistry(cardsDirectory: common.cardsDirectory)
         let tasks = try registry.tasks(task)
         let model = try common.loadModel()
+        var results: [String: RunResult] = [:]
         for benchmark in tasks {
             let experiment = Experiment(task: benchmark, model: model, store: common.dataStore(), reporter: .terminal)
             let evaluation = EvaluationSettings(
@@ -59,10 +60,32 @@ struct RunCommand: ParsableCommand {
             settings.saveIntervention = saveIntervention
             settings.controlVectorPath = controlVector
             let (result, run) = try experiment.run(evaluation, method: settings)
+            results[benchmark.card.task] = result
             print(ResultTable.markdown(result))
             print("results: \(run.resultPath)")
             if logSamples { print("samples: \(run.samplesPath)") }
         }
+        try printGroups(registry: registry, results: results)
         try ResultTable.writeLeaderboard(outputDirectory: outputDir)
+    }
+
+    /// For every group `--task` names (mmlu, mmlu_stem, xcopa), its members' first metric
+    /// aggregated as lm-eval aggregates groups.
+    private func printGroups(registry: TaskRegistry, results: [String: RunResult]) throws {
+        let groups = try registry.groups()
+        let named = task.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { groups[$0] != nil }
+        guard !named.isEmpty else { return }
+        var lines = ["| group | tasks | documents | metric | value | stderr |", "|---|---:|---:|---|---:|---:|"]
+        for group in named {
+            let members = groups[group]!.compactMap { results[$0] }
+            guard let metric = members.first?.metricOrder.first else { continue }
+            let aggregate = GroupAggregate.weighted(members.compactMap { $0.metrics[metric] })
+            lines.append(
+                String(
+                    format: "| %@ | %d | %d | %@ | %.4f | %.4f |", group, members.count, aggregate.count, metric, aggregate.value,
+                    aggregate.stderr))
+        }
+        print(lines.joined(separator: "\n"))
+        print("Groups: the members' values weighted by their documents, the standard error pooled over them (lm-eval's weight_by_size).")
     }
 }
