@@ -85,6 +85,21 @@ public struct Evaluation {
         RunResult.path(outputDirectory: settings.outputDirectory, model: model.loaded.fileStem, task: task.card.task, method: fileStem)
     }
 
+    /// A method run's fitted intervention, kept while the run is unfinished.
+    public var checkpointPath: String {
+        RunResult.path(
+            outputDirectory: settings.outputDirectory, model: model.loaded.fileStem, task: task.card.task,
+            method: fileStem, suffix: ".prepared.json")
+    }
+
+    /// The journal of an unfinished run (renamed to `samplesPath` when kept as its log).
+    public var journalPath: String {
+        RunResult.path(
+            outputDirectory: settings.outputDirectory, model: model.loaded.fileStem, task: task.card.task,
+            method: fileStem, suffix: ".journal.jsonl")
+    }
+
+    /// The samples log `--log-samples` keeps.
     public var samplesPath: String {
         RunResult.path(
             outputDirectory: settings.outputDirectory, model: model.loaded.fileStem, task: task.card.task,
@@ -107,13 +122,28 @@ public struct Evaluation {
         configuration["limit"] = settings.limit.map(String.init) ?? "none"
         configuration["seed"] = String(settings.seed)
         configuration["num_fewshot"] = String(settings.numFewshot)
+        // The journal names what defines the run, not how long its fit took.
         let header = RunJournal.Header(
-            run: configuration.merging([
+            run: configuration.filter { !$0.key.hasSuffix("_seconds") }.merging([
                 "task": task.card.task, "split": split.name, "prompt": prompt.name, "method": settings.method,
-                "model_sha256": model.sha256, "log_samples": String(settings.logSamples),
+                "model_sha256": model.sha256,
                 "batch_size": String(settings.batchSize), "protocol": settings.scoring.rawValue,
             ]) { $1 })
-        let journal = try RunJournal(path: samplesPath, header: header, batchSize: settings.batchSize)
+        AtomicFile.removeStaleTemporaries(of: resultPath)
+        // The log a finished --log-samples run kept seeds the journal when it is of this run:
+        // the rerun reads its samples and leaves it as it was.
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: journalPath), let logged = RunJournal.header(at: samplesPath) {
+            if logged == header {
+                try? manager.removeItem(atPath: journalPath)
+                try manager.copyItem(atPath: samplesPath, toPath: journalPath)
+            } else if settings.logSamples {
+                let differing = header.run.keys.filter { header.run[$0] != logged.run[$0] }.sorted()
+                throw HarnessError.resultsConflict(
+                    path: samplesPath, detail: "holds the samples of a run with other settings (\(differing.joined(separator: ", ")) differ)")
+            }
+        }
+        let journal = try RunJournal(path: journalPath, header: header, batchSize: settings.batchSize, total: instances.count)
         let done = Set(journal.samples.map(\.docID))
         let pending = instances.filter { !done.contains($0.docID) }
         try progress(instances.count - pending.count, instances.count)
@@ -145,7 +175,6 @@ public struct Evaluation {
                     seed: settings.seed)
             }
         }
-        try journal.finish(keep: settings.logSamples)
         let seconds = Date().timeIntervalSince(started)
         configuration["batch_size"] = String(settings.batchSize)
         let result = RunResult(
@@ -156,7 +185,14 @@ public struct Evaluation {
             validationGrid: settings.validationGrid, wallSeconds: seconds,
             tokensPerSecond: Double(tokens) / max(seconds, 1e-9),
             gitCommit: settings.sourceRevision, created: ISO8601DateFormatter().string(from: Date()))
+        // Results first, then the journal is retired: a failure or a kill in between loses
+        // nothing, the rerun reads the journal again.
         try result.write(to: resultPath)
+        try journal.finish(keep: settings.logSamples)
+        if settings.logSamples, rename(journalPath, samplesPath) != 0 {
+            throw HarnessError.fileSystem(path: samplesPath, detail: String(cString: strerror(errno)))
+        }
+        try? FileManager.default.removeItem(atPath: checkpointPath)
         return result
     }
 }

@@ -33,6 +33,8 @@ public struct Experiment {
         public var configuration: [String: String]
         /// The validation search, when K and strength were chosen by one.
         public var grid: GridSearch.Result? = nil
+        /// The chosen intervention as an artifact (nil when loaded from one).
+        public var artifact: InterventionArtifact? = nil
     }
 
     /// Fits, chooses and scores: the results file of `evaluation` with `method`. With
@@ -55,12 +57,28 @@ public struct Experiment {
                     "--split \(scored.name) of task \(task.card.task) shares documents with the splits \(method.method) is fitted and tuned on, so its score would be inflated; score methods on the test split, or --method baseline on \(scored.name)"
                 )
             }
-            let prepared = try prepare(
-                chosen, method, scoring: evaluation.scoring, prompt: evaluation.prompt,
-                numFewshot: evaluation.numFewshot, batchSize: evaluation.batchSize)
-            plan = prepared.plan
-            evaluation.methodConfiguration = prepared.configuration
-            evaluation.validationGrid = prepared.grid?.cells
+            // A killed run left its fitted intervention beside its journal: resume with it.
+            let checkpointPath = Evaluation(task: task, model: model, store: store, settings: evaluation, scorers: scorers).checkpointPath
+            let request = PreparedCheckpoint.request(
+                method, scoring: evaluation.scoring, prompt: evaluation.prompt, numFewshot: evaluation.numFewshot, model: model,
+                task: task.card.task)
+            if method.interventionFile == nil, let saved = PreparedCheckpoint.load(path: checkpointPath, request: request) {
+                reporter.status("resuming with the intervention fitted and chosen before (\(checkpointPath))")
+                plan = saved.artifact.plan
+                evaluation.methodConfiguration = saved.configuration
+                evaluation.validationGrid = saved.grid?.cells
+            } else {
+                let prepared = try prepare(
+                    chosen, method, scoring: evaluation.scoring, prompt: evaluation.prompt,
+                    numFewshot: evaluation.numFewshot, batchSize: evaluation.batchSize)
+                plan = prepared.plan
+                evaluation.methodConfiguration = prepared.configuration
+                evaluation.validationGrid = prepared.grid?.cells
+                if let artifact = prepared.artifact {
+                    try PreparedCheckpoint(request: request, configuration: prepared.configuration, grid: prepared.grid, artifact: artifact)
+                        .save(to: checkpointPath)
+                }
+            }
         } else {
             evaluation.methodConfiguration = ["protocol": evaluation.scoring.rawValue]
         }
@@ -136,11 +154,10 @@ public struct Experiment {
         }
         configuration["k"] = String(k)
         configuration["strength"] = String(strength)
+        let artifact = try fitted.artifact(
+            k: k, strength: strength, model: model.artifactModel, task: task.card.task, scoring: scoring, notes: configuration)
         if let path = settings.saveIntervention {
-            try fitted.artifact(
-                k: k, strength: strength, model: model.artifactModel, task: task.card.task, scoring: scoring,
-                notes: configuration
-            ).save(to: path)
+            try artifact.save(to: path)
             reporter.status("saved the intervention to \(path)")
         }
         if let path = settings.controlVectorPath {
@@ -156,7 +173,10 @@ public struct Experiment {
                 "wrote the llama.cpp control vector (\(directions.keys.sorted().map { "direction.\($0)" }.joined(separator: ", ")), scaled by \(strength)) to \(path)"
             )
         }
-        return Prepared(plan: try fitted.plan(k: k, strength: strength), configuration: configuration, grid: search)
+        // A resumed run applies the artifact's plan: checkpoint it only if that is exactly
+        // the plan this run applies.
+        let plan = try fitted.plan(k: k, strength: strength)
+        return Prepared(plan: plan, configuration: configuration, grid: search, artifact: artifact.plan == plan ? artifact : nil)
     }
 
     /// Fits `method` on the card's pairs split; methods that rank on held-out pairs get the

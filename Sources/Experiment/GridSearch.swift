@@ -37,6 +37,12 @@ public struct GridSearch {
         _ fitted: any FittedMethod, ks: [Int], strengths: [Double], instances: [Instance],
         scorer: any Scorer, progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> Result {
+        guard !ks.isEmpty, !strengths.isEmpty else {
+            throw HarnessError.invalidInput("the K × strength grid is empty (\(ks.count) K values, \(strengths.count) strengths); give at least one of each")
+        }
+        guard strengths.allSatisfy(\.isFinite) else {
+            throw HarnessError.invalidInput("a strength of the grid is not a finite number: \(strengths)")
+        }
         let started = DispatchTime.now()
         var configurations: [(k: Int, strength: Double)] = []
         for k in ks { for s in strengths { configurations.append((k, s)) } }

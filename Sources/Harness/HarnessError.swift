@@ -7,6 +7,10 @@ public enum HarnessError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
+        case let .unknownName(kind, flag, given, valid) where valid.count > 12:
+            // Tasks number in the dozens (MMLU's subjects, XCOPA's languages): suggest, don't list.
+            let guess = closestName(to: given, among: valid).map { "did you mean \($0)? " } ?? ""
+            return "\(flag): unknown \(kind) '\(given)'; \(guess)`sadi-eval tasks` lists all \(valid.count)."
         case let .unknownName(kind, flag, given, valid):
             return "\(flag): unknown \(kind) '\(given)'; valid \(kind)s are: \(valid.joined(separator: ", "))."
         case let .invalidInput(message):

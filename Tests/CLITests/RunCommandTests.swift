@@ -61,7 +61,7 @@ struct RunCommandTests {
             text.contains("] 16/64") || text.contains("] 24/64") || text.contains("] 32/64")
         }
         #expect(killed.status != 0)
-        let journal = resumed + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.first64.samples.jsonl"
+        let journal = resumed + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.first64.journal.jsonl"
         let partial = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").count - 1
         #expect(partial > 0 && partial < 64, "journal had \(partial) samples")
         let again = try CommandLineTool.run(args + ["--output-dir", resumed], environment: env)
@@ -78,7 +78,7 @@ struct RunCommandTests {
     func unknownNames() throws {
         let task = try CommandLineTool.run(["--task", "copa2"], environment: env)
         #expect(task.status != 0)
-        #expect(task.stderr.contains("--task: unknown task 'copa2'; valid tasks are: copa"))
+        #expect(task.stderr.contains("--task: unknown task 'copa2'; did you mean copa? `sadi-eval tasks` lists all"), "\(task.stderr)")
         let method = try CommandLineTool.run(["--task", "copa", "--method", "sadi"], environment: env)
         #expect(method.status != 0)
         #expect(

@@ -20,8 +20,10 @@ struct GenerationRunTests {
                 logSamples: true))
     }
 
-    func samples(_ evaluation: Evaluation) throws -> [Sample] {
-        let lines = try String(contentsOfFile: evaluation.samplesPath, encoding: .utf8).split(separator: "\n").dropFirst()
+    /// The samples log of a finished run (or, with `journal`, an unfinished run's journal).
+    func samples(_ evaluation: Evaluation, journal: Bool = false) throws -> [Sample] {
+        let path = journal ? evaluation.journalPath : evaluation.samplesPath
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst()
         return try lines.map { try JSONDecoder().decode(Sample.self, from: Data($0.utf8)) }
     }
 
@@ -36,8 +38,8 @@ struct GenerationRunTests {
             }
         }
         #expect(calls == 2)
-        #expect(try samples(evaluation).count == 2, "the journal kept the first batch")
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: evaluation.samplesPath))
+        #expect(try samples(evaluation, journal: true).count == 2, "the journal kept the first batch")
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: evaluation.journalPath))
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(#"{"doc_id":"q2","request":{"type":"generate_until""#.utf8))
         try handle.close()

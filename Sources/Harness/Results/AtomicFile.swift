@@ -31,4 +31,18 @@ public enum AtomicFile {
             throw HarnessError.fileSystem(path: path, detail: reason)
         }
     }
+
+    /// Removes the temporaries (`<path>.tmp-<pid>`) that processes killed while writing
+    /// `path` left behind; those of live processes are theirs to finish.
+    public static func removeStaleTemporaries(of path: String) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let prefix = (path as NSString).lastPathComponent + ".tmp-"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)) else { continue }
+            if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH {
+                unlink((directory as NSString).appendingPathComponent(name))
+            }
+        }
+    }
 }

@@ -15,8 +15,9 @@ public final class RunJournal {
     }
 
     /// `batchSize`: records are appended a batch at a time; a resumed run keeps only whole
-    /// batches so it continues on the same batch boundaries as an uninterrupted run.
-    public init(path: String, header: Header, batchSize: Int = 1) throws {
+    /// batches so it continues on the same batch boundaries as an uninterrupted run, unless
+    /// the journal already holds all `total` documents (its last batch may be short).
+    public init(path: String, header: Header, batchSize: Int = 1, total: Int? = nil) throws {
         self.path = path
         let manager = FileManager.default
         if let data = manager.contents(atPath: path), !data.isEmpty {
@@ -40,7 +41,9 @@ public final class RunJournal {
                     throw HarnessError.resultsConflict(path: path, detail: "has an unreadable line \(index + 2)")
                 }
             }
-            samples = Array(samples.prefix(samples.count / max(batchSize, 1) * max(batchSize, 1)))
+            if samples.count < total ?? Int.max {
+                samples = Array(samples.prefix(samples.count / max(batchSize, 1) * max(batchSize, 1)))
+            }
             let keep = lines.prefix(samples.count + 1).reduce(0) { $0 + $1.count + 1 }
             guard truncate(path, off_t(keep)) == 0 else {
                 throw HarnessError.fileSystem(path: path, detail: String(cString: strerror(errno)))
@@ -63,6 +66,14 @@ public final class RunJournal {
     }
 
     deinit { try? handle?.close() }
+
+    /// The header of the journal or samples log at `path`, if it has one.
+    public static func header(at path: String) -> Header? {
+        guard let data = FileManager.default.contents(atPath: path),
+            let first = data.split(separator: UInt8(ascii: "\n"), maxSplits: 1).first
+        else { return nil }
+        return try? JSONDecoder().decode(Header.self, from: Data(first))
+    }
 
     static var encoder: JSONEncoder {
         let encoder = JSONEncoder()

@@ -19,7 +19,7 @@ struct FittingFlags: ParsableArguments {
     @Option(help: "Rank units by signed difference or magnitude.") var ranking: UnitRanking = .signed
     @Option(name: .customLong("head-score"), help: "Score a head by mean, l2 or mean-abs of its differences.") var headScore: HeadScoring =
         .mean
-    @Option(help: "Restrict units to layers FIRST-LAST, e.g. 10-20.") var layers: String?
+    @Option(parsing: .unconditional, help: "Restrict units to layers FIRST-LAST, e.g. 10-20.") var layers: String?
     @Option(help: "Site kind for the ablations: attention-heads, mlp-gate, mlp-activation, mlp-output, residual.") var site: String?
     @Option(help: "Fit on the first N contrastive pairs only (default: the whole pairs split).") var pairs: Int?
 
@@ -53,13 +53,19 @@ struct FittingFlags: ParsableArguments {
 
 /// K and strength for `run`: given, or searched on validation.
 struct MethodOptions: ParsableArguments {
-    @Option(help: "Units to edit (SADI), or the layer (CAA). Without it, chosen on validation from --ks.") var k: Int?
+    // Options that take numbers parse their value unconditionally, so CAA's negative
+    // multipliers (--strength -2, --strengths -4,-2) are values, not flags.
+    @Option(parsing: .unconditional, help: "Units to edit (SADI), or the layer (CAA). Without it, chosen on validation from --ks.")
+    var k: Int?
     @Option(
+        parsing: .unconditional,
         help: "Strength s: SADI multiplies the selected activations by s (δ = s − 1); CAA's multiplier. Without it, chosen on validation.")
     var strength: Double?
-    @Option(help: "δ directly (SADI: A' = A + δ·A⊙M); the same as --strength δ+1.") var delta: Double?
-    @Option(help: "K values of the validation search, comma-separated (default: the method's grid).") var ks: String?
-    @Option(help: "Strengths of the validation search, comma-separated (default: the method's grid).") var strengths: String?
+    @Option(parsing: .unconditional, help: "δ directly (SADI: A' = A + δ·A⊙M); the same as --strength δ+1.") var delta: Double?
+    @Option(parsing: .unconditional, help: "K values of the validation search, comma-separated (default: the method's grid).")
+    var ks: String?
+    @Option(parsing: .unconditional, help: "Strengths of the validation search, comma-separated (default: the method's grid).")
+    var strengths: String?
 
     func validate() throws {
         if strength != nil && delta != nil { throw ValidationError("give --strength or --delta, not both") }
@@ -81,8 +87,19 @@ struct MethodOptions: ParsableArguments {
 
 /// Comma-separated flag values.
 enum ListParsing {
+    /// The comma-separated items, none of them empty: "" and "1,,2" name no value.
+    static func items(_ text: String, flag: String, example: String) throws -> [Substring] {
+        let items = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty,
+            !items.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty })
+        else {
+            throw ValidationError("\(flag): '\(text)' lists no value or an empty one; write e.g. \(flag) \(example)")
+        }
+        return items
+    }
+
     static func integers(_ text: String, flag: String) throws -> [Int] {
-        try text.split(separator: ",").map {
+        try items(text, flag: flag, example: "1,2,4").map {
             guard let v = Int($0.trimmingCharacters(in: .whitespaces)), v >= 0 else {
                 throw ValidationError("\(flag): '\($0)' is not a whole number; write e.g. \(flag) 1,2,4")
             }
@@ -91,7 +108,7 @@ enum ListParsing {
     }
 
     static func numbers(_ text: String, flag: String) throws -> [Double] {
-        try text.split(separator: ",").map {
+        try items(text, flag: flag, example: "5,10,20").map {
             guard let v = Double($0.trimmingCharacters(in: .whitespaces)), v.isFinite else {
                 throw ValidationError("\(flag): '\($0)' is not a number; write e.g. \(flag) 5,10,20")
             }

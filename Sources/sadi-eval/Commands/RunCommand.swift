@@ -23,7 +23,7 @@ struct RunCommand: ParsableCommand {
         name: .customLong("num-fewshot"),
         help: "Solved examples before every document, drawn from the card's few-shot pool as lm-eval draws them.")
     var numFewshot: Int = 0
-    @Option(help: "Seed for everything random (splits are fixed by the card).") var seed: UInt64 = 1234
+    @Option(parsing: .unconditional, help: "Seed for everything random (splits are fixed by the card).") var seed: UInt64 = 1234
     @Option(name: .customLong("batch-size"), help: "Documents per forward batch.") var batchSize: Int = 64
     @Option(name: .customLong("output-dir"), help: "Folder for results.") var outputDir: String = "results"
     @Flag(name: .customLong("log-samples"), help: "Keep one JSON line per document (request, reference, response, baseline response).")
@@ -41,6 +41,23 @@ struct RunCommand: ParsableCommand {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         if let limit, limit <= 0 { throw ValidationError("--limit must be at least 1, got \(limit)") }
         guard numFewshot >= 0 else { throw ValidationError("--num-fewshot must be 0 or more, got \(numFewshot)") }
+        for (flag, path) in [("--output-dir", outputDir), ("--save-intervention", saveIntervention), ("--export-control-vector", controlVector)]
+        where path.map({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) == true {
+            throw ValidationError("\(flag) is empty; name a file or folder")
+        }
+        if interventionFile != nil {
+            // A saved intervention is applied as it is: nothing is fitted, chosen or exported.
+            let ignored = [
+                ("--k", methodOptions.k != nil), ("--strength", methodOptions.strength != nil), ("--delta", methodOptions.delta != nil),
+                ("--ks", methodOptions.ks != nil), ("--strengths", methodOptions.strengths != nil), ("--pairs", fitting.pairs != nil),
+                ("--save-intervention", saveIntervention != nil), ("--export-control-vector", controlVector != nil),
+            ].filter(\.1).map(\.0)
+            if !ignored.isEmpty {
+                throw ValidationError(
+                    "--intervention applies a saved intervention with its own K and strength, fitting nothing; drop \(ignored.joined(separator: ", "))"
+                )
+            }
+        }
         do { _ = try MethodRegistry.standard.method(named: method) } catch { throw ValidationError("\(error)") }
     }
 

@@ -29,14 +29,14 @@ struct SweepCommand: ParsableCommand {
     var fitTask: String?
     @OptionGroup var common: CommonOptions
     @OptionGroup var fitting: FittingFlags
-    @Option(help: "K values, comma-separated (default: the method's grid).") var k: String?
-    @Option(help: "δ values, comma-separated (strength s = δ + 1).") var delta: String?
-    @Option(help: "Strengths s, comma-separated (default: the method's grid).") var strength: String?
+    @Option(parsing: .unconditional, help: "K values, comma-separated (default: the method's grid).") var k: String?
+    @Option(parsing: .unconditional, help: "δ values, comma-separated (strength s = δ + 1).") var delta: String?
+    @Option(parsing: .unconditional, help: "Strengths s, comma-separated (default: the method's grid).") var strength: String?
     @Option(help: "Split to score (default: validation).") var split: String?
     @Option(help: "Score only the first N documents.") var limit: Int?
     @Option(name: .customLong("num-fewshot"), help: "Solved examples before every document (the card's few-shot pool).")
     var numFewshot: Int = 0
-    @Option(help: "Seed (sadi-random's units).") var seed: UInt64 = 1234
+    @Option(parsing: .unconditional, help: "Seed (sadi-random's units).") var seed: UInt64 = 1234
     @Option(name: .customLong("batch-size"), help: "Documents per forward batch.") var batchSize: Int = 32
     @Option(name: .customLong("output-dir"), help: "Folder for results.") var outputDir: String = "results"
 
@@ -67,6 +67,9 @@ struct SweepCommand: ParsableCommand {
         _ = try strength.map { try ListParsing.numbers($0, flag: "--strength") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         if let limit, limit <= 0 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+        guard !outputDir.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError("--output-dir is empty; name a folder, e.g. --output-dir results")
+        }
         guard numFewshot >= 0 else { throw ValidationError("--num-fewshot must be 0 or more, got \(numFewshot)") }
     }
 
