@@ -44,10 +44,13 @@ struct RunCommandTests {
         #expect(first.response.choiceResults.count == 2 && first.reference == .choice(index: 0))
         #expect(first.baseline == nil)
         #expect(result.stdout.contains("| copa | test | baseline | acc |"))
-        let board = try String(contentsOfFile: out + "/leaderboard.md", encoding: .utf8)
-        #expect(board.contains("| model | method | copa acc | copa acc_norm |"))
-        let acc = String(format: "%.1f ± %.1f", run.metrics["acc"]!.value * 100, run.metrics["acc"]!.stderr * 100)
-        #expect(board.contains("| SmolLM2-135M-Instruct.Q4_1 | baseline | \(acc) |"), "\(board)")
+        // A baseline scored on the first 24 documents has no paired baseline to stand beside, so
+        // the leaderboard leaves it out, and says so.
+        let board = try String(contentsOfFile: out + "/LEADERBOARD.md", encoding: .utf8)
+        #expect(board.contains("Not shown: 1 file scored with --limit and no paired baseline on the same documents."), "\(board)")
+        let csv = try String(contentsOfFile: out + "/LEADERBOARD.csv", encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == 1 && csv.hasPrefix("model,method,protocol,"), "\(csv)")
+        #expect(FileManager.default.fileExists(atPath: out + "/LEADERBOARD.json"))
     }
 
     @Test("a run killed midway resumes from its samples and gives byte-identical metrics")
@@ -161,7 +164,7 @@ struct RunCommandTests {
         #expect(refused.stderr.contains("refit it with --save-intervention on this model"), "\(refused.stderr)")
     }
 
-    @Test("`tasks` lists the plugins and `table` renders the leaderboard and a task's method table")
+    @Test("`tasks` lists the plugins and `table` writes and prints the leaderboard, or a task's method table")
     func listing() throws {
         let tasks = try CommandLineTool.run(["tasks"], environment: env)
         #expect(tasks.status == 0)
@@ -170,14 +173,24 @@ struct RunCommandTests {
                 "| copa | multiple_choice | pairs (pairs), validation (validation), test (test) | lm-eval, sadi | acc, acc_norm | sadi: exact_match |"
             ),
             "\(tasks.stdout)")
-        // The committed results: every row comes from a results file.
-        let results = TestPaths.repositoryRoot + "/results"
-        let board = try CommandLineTool.run(["table", results], environment: env)
+        // The committed results, copied so that `table` writes its files into the copy: the
+        // leaderboard it prints is the LEADERBOARD.md it writes, and the one committed beside them.
+        let results = TestPaths.repositoryRoot + "/results", copy = scratch + "/results-copy"
+        try FileManager.default.copyItem(atPath: results, toPath: copy)
+        let board = try CommandLineTool.run(["table", copy], environment: env)
         #expect(board.status == 0, "\(board.stderr)")
-        #expect(board.stdout.contains("| model | method | copa acc | copa acc_norm | copa exact_match |"), "\(board.stdout)")
+        let written = try String(contentsOfFile: copy + "/LEADERBOARD.md", encoding: .utf8)
+        #expect(board.stdout == written)
+        #expect(written.contains("| model | method | copa |\n"), "\(written)")
         let baseline = try RunResult.read(path: results + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.json")
         let acc = String(format: "%.1f ± %.1f", baseline.metrics["acc"]!.value * 100, baseline.metrics["acc"]!.stderr * 100)
-        #expect(board.stdout.contains("| SmolLM2-135M-Instruct.Q4_1 | baseline | \(acc) |"))
+        #expect(written.contains("| SmolLM2-135M-Instruct.Q4_1 | baseline | [\(acc)](SmolLM2-135M-Instruct.Q4_1/copa/baseline.json) |"))
+        for name in ["LEADERBOARD.md", "LEADERBOARD.csv", "LEADERBOARD.json"] {
+            let committed = try String(contentsOfFile: results + "/" + name, encoding: .utf8)
+            #expect(
+                try String(contentsOfFile: copy + "/" + name, encoding: .utf8) == committed,
+                "regenerate results/\(name) with `sadi-eval table results`")
+        }
         let methods = try CommandLineTool.run(["table", results, "--task", "copa"], environment: env)
         #expect(methods.status == 0, "\(methods.stderr)")
         let rows = methods.stdout.split(separator: "\n").filter { $0.contains("| harness |") || $0.contains("| official |") }

@@ -1,7 +1,9 @@
 import Foundation
 import Harness
+import Interventions
+import TaskRegistry
 
-/// How a finished run is shown: a small Markdown table on stdout, and the leaderboard file.
+/// How a finished run is shown: a small Markdown table on stdout, and the leaderboard files.
 enum ResultTable {
     static func markdown(_ r: RunResult) -> String {
         var lines = [
@@ -29,9 +31,11 @@ enum ResultTable {
         return lines.joined(separator: "\n")
     }
 
-    /// Rewrites <output>/leaderboard.md from every results file under <output>.
-    static func writeLeaderboard(outputDirectory: String) throws {
-        let table = Leaderboard.markdown(try Leaderboard.collect(directory: outputDirectory))
-        try AtomicFile.write(Data(table.utf8), to: (outputDirectory as NSString).appendingPathComponent("leaderboard.md"))
+    /// Rewrites LEADERBOARD.md, .csv and .json in <output> from every results file under it;
+    /// the task cards say which splits are test splits and which tasks form groups.
+    @discardableResult
+    static func writeLeaderboard(outputDirectory: String, registry: TaskRegistry) throws -> Leaderboard {
+        let catalog = LeaderboardCatalog(cards: try registry.loadedPlugins().map(\.card))
+        return try Leaderboard.regenerate(directory: outputDirectory, catalog: catalog, methodOrder: MethodRegistry.standard.names)
     }
 }

@@ -8,7 +8,8 @@ import TaskRegistry
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Score tasks with a method; write results/<model>/<task>/<method>.json and the leaderboard.")
+        abstract: "Score tasks with a method; write results/<model>/<task>/<method>.json and the leaderboard (LEADERBOARD.md, .csv, .json)."
+    )
 
     @Option(help: "Tasks to score: names, globs ('xcopa_*') and groups, comma-separated (see `sadi-eval tasks`).")
     var task: String = "copa"
@@ -83,7 +84,7 @@ struct RunCommand: ParsableCommand {
             if logSamples { print("samples: \(run.samplesPath)") }
         }
         try printGroups(registry: registry, results: results)
-        try ResultTable.writeLeaderboard(outputDirectory: outputDir)
+        try ResultTable.writeLeaderboard(outputDirectory: outputDir, registry: registry)
     }
 
     /// For every group `--task` names (mmlu, mmlu_stem, xcopa), its members' first metric

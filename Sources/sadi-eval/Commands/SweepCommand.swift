@@ -129,6 +129,6 @@ struct SweepCommand: ParsableCommand {
                 }, name: name)
         print(MethodSweep.markdown(report))
         print("wrote \(stem).json, .md, .svg")
-        try ResultTable.writeLeaderboard(outputDirectory: outputDir)
+        try ResultTable.writeLeaderboard(outputDirectory: outputDir, registry: TaskRegistry(cardsDirectory: common.cardsDirectory))
     }
 }

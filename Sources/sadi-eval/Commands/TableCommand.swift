@@ -1,27 +1,32 @@
 import ArgumentParser
 import Harness
 import Interventions
+import TaskRegistry
 
 struct TableCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "table",
         abstract:
-            "Render results files as Markdown: the leaderboard (rows model × method, columns tasks), or with --task one task's methods side by side."
+            "Regenerate the leaderboard of a results folder (DIR/LEADERBOARD.md, .csv, .json) and print it, or with --task print one task's methods side by side."
     )
 
     @Argument(help: "Folder of results files.") var directory: String = "results"
     @Option(help: "Compare the methods on this task: K and strength used, score, Δ to the baseline with its interval, wall time.")
     var task: String?
+    @Option(name: .customLong("tasks-dir"), help: "Folder of task cards (default: $SADI_TASKS, ./tasks, or the checkout's tasks/).")
+    var tasksDir: String?
 
     func run() throws {
-        let results = try Leaderboard.collect(directory: directory)
         if let task {
+            let results = try ResultsFolder.collect(directory: directory).map(\.result)
             guard results.contains(where: { $0.task == task }) else {
                 throw ValidationError("no results for task '\(task)' under \(directory); run `sadi-eval --task \(task) --method …` first")
             }
             print(MethodComparisonTable.markdown(results, task: task, methodOrder: MethodRegistry.standard.names), terminator: "")
         } else {
-            print(Leaderboard.markdown(results), terminator: "")
+            let registry = TaskRegistry(cardsDirectory: tasksDir ?? TaskRegistry.defaultCardsDirectory())
+            let board = try ResultTable.writeLeaderboard(outputDirectory: directory, registry: registry)
+            print(board.markdown(), terminator: "")
         }
     }
 }
