@@ -184,16 +184,24 @@ public struct Experiment {
     public func fit(_ method: any InterventionMethod, options: FittingOptions, items: TaskItems, batchSize: Int) throws
         -> any FittedMethod
     {
-        let pairs = try items.pairs(role: .pairs, limit: options.pairLimit)
-        guard !pairs.isEmpty else {
-            throw HarnessError.invalidInput(
-                "--method \(method.name): the pairs split of task \(task.card.task) gives no contrastive pairs; methods are fitted on multiple-choice documents or on generations with right and wrong answer sets, and this task's documents are \(task.card.outputType.rawValue) with \(task.card.outputType == .generateUntil ? "accepted answers only" : "no right choice"); run it with --method baseline"
-            )
-        }
+        let pairs = try contrastivePairs(
+            items, limit: options.pairLimit, for: "--method \(method.name)", otherwise: "run it with --method baseline")
         return try method.fit(
             FittingData(
                 model: model.loaded, pairs: pairs, validationPairs: { try items.pairs(role: .validation) },
                 options: options, batchSize: batchSize))
+    }
+
+    /// The pairs split's contrastive pairs (the first `limit`), refused with the reason when
+    /// the task gives none: `who` is the flag or command that needs them, `otherwise` the way out.
+    func contrastivePairs(_ items: TaskItems, limit: Int?, for who: String, otherwise: String) throws -> [ContrastivePair] {
+        let pairs = try items.pairs(role: .pairs, limit: limit)
+        guard !pairs.isEmpty else {
+            throw HarnessError.invalidInput(
+                "\(who): the pairs split of task \(task.card.task) gives no contrastive pairs; methods are fitted on multiple-choice documents or on generations with right and wrong answer sets, and this task's documents are \(task.card.outputType.rawValue) with \(task.card.outputType == .generateUntil ? "accepted answers only" : "no right choice"); \(otherwise)"
+            )
+        }
+        return pairs
     }
 
     /// The metric validation maximises: the protocol's first.

@@ -7,7 +7,8 @@ struct SadiEval: ParsableCommand {
         commandName: "sadi-eval",
         abstract: "Evaluate activation-steering interventions (SADI, CAA, ITI) on benchmarks with an in-process engine.",
         subcommands: [
-            RunCommand.self, SweepCommand.self, TasksCommand.self, LintCardsCommand.self, TableCommand.self, GenerateCommand.self,
+            RunCommand.self, SweepCommand.self, AnalyzeCommand.self, TasksCommand.self, LintCardsCommand.self, TableCommand.self,
+            GenerateCommand.self,
             InspectCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: RunCommand.self)

@@ -25,7 +25,10 @@ public struct ActivationCollector {
     }
 
     /// `kinds`: HookSite kinds such as "attention-heads", "mlp-gate", "mlp-output", "residual".
-    public func collect(_ pairs: [ContrastivePair], kinds: [String], at position: ReadPosition) throws -> Result {
+    /// `progress` hears (pairs done, pairs) after every batch.
+    public func collect(
+        _ pairs: [ContrastivePair], kinds: [String], at position: ReadPosition, progress: ((Int, Int) -> Void)? = nil
+    ) throws -> Result {
         let shape = network.shape
         let layers = shape.layerCount
         var sites: Set<HookSite> = []
@@ -65,6 +68,7 @@ public struct ActivationCollector {
                 }
             }
             start += batch.count
+            progress?(start, pairs.count)
         }
         var positive: [String: [[Float]]] = [:], negative: [String: [[Float]]] = [:]
         for kind in kinds {

@@ -59,6 +59,8 @@ public struct FittingData {
     public let validationPairs: () throws -> [ContrastivePair]
     public let options: FittingOptions
     public let batchSize: Int
+    /// Hears (pairs read, pairs) while activations are collected; nil for silence.
+    public var progress: ((Int, Int) -> Void)? = nil
 
     public init(
         model: LoadedModel, pairs: [ContrastivePair], validationPairs: @escaping () throws -> [ContrastivePair],

@@ -27,11 +27,15 @@ extension MeanDifferenceMethod {
     }
 
     public func fit(_ data: FittingData) throws -> any FittedMethod {
+        FittedMeanDifference(method: self, fit: try differences(data))
+    }
+
+    /// D and the unit scores on the pairs: what `fit` plans from, and what `analyze` maps,
+    /// so its maps are the very numbers the method ranks by.
+    public func differences(_ data: FittingData) throws -> MeanDifferenceFit {
         let kind = try MeanDifferenceFit.site(data.options.siteKind ?? siteKind)
-        let collected = try data.collector.collect(data.pairs, kinds: [kind], at: data.options.position)
-        return FittedMeanDifference(
-            method: self,
-            fit: try MeanDifferenceFit(siteKind: kind, options: data.options, shape: data.shape, collected: collected))
+        let collected = try data.collector.collect(data.pairs, kinds: [kind], at: data.options.position, progress: data.progress)
+        return try MeanDifferenceFit(siteKind: kind, options: data.options, shape: data.shape, collected: collected)
     }
 
     public func delta(strength: Double) -> Double? { strength - 1 }
