@@ -140,7 +140,8 @@ public struct Evaluation {
             } else if settings.logSamples {
                 let differing = header.run.keys.filter { header.run[$0] != logged.run[$0] }.sorted()
                 throw HarnessError.resultsConflict(
-                    path: samplesPath, detail: "holds the samples of a run with other settings (\(differing.joined(separator: ", ")) differ)")
+                    path: samplesPath,
+                    detail: "holds the samples of a run with other settings (\(differing.joined(separator: ", ")) differ)")
             }
         }
         let journal = try RunJournal(path: journalPath, header: header, batchSize: settings.batchSize, total: instances.count)

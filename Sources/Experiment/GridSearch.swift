@@ -38,7 +38,8 @@ public struct GridSearch {
         scorer: any Scorer, progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> Result {
         guard !ks.isEmpty, !strengths.isEmpty else {
-            throw HarnessError.invalidInput("the K × strength grid is empty (\(ks.count) K values, \(strengths.count) strengths); give at least one of each")
+            throw HarnessError.invalidInput(
+                "the K × strength grid is empty (\(ks.count) K values, \(strengths.count) strengths); give at least one of each")
         }
         guard strengths.allSatisfy(\.isFinite) else {
             throw HarnessError.invalidInput("a strength of the grid is not a finite number: \(strengths)")

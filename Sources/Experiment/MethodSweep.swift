@@ -100,7 +100,9 @@ public struct MethodSweep {
             let best = values.compactMap { $0 }.max()
             let cells = values.enumerated().map { j, value -> String in
                 guard let value, let cell = report.cell(task: task, column: report.columns[j]) else { return "—" }
-                let text = String(format: "%.1f ± %.1f", value * 100, cell.value.stderr * 100)
+                let text =
+                    cell.value.stderr.isFinite
+                    ? String(format: "%.1f ± %.1f", value * 100, cell.value.stderr * 100) : String(format: "%.1f", value * 100)
                 return value == best ? "**\(text)**" : text
             }
             lines.append("| \(task) | " + cells.joined(separator: " | ") + " |")

@@ -147,7 +147,7 @@ struct TaskCardErrorTests {
         #expect(error.line == yaml.lineNumber(of: "role: train"))
         #expect(
             error.description
-                == "task card copa.yaml:\(error.line!): field `splits[1].role` is `train`, not a known role; use one of pairs, validation, test."
+                == "task card copa.yaml:\(error.line!): field `splits[1].role` is `train`, not a known role; use one of pairs, validation, test, fewshot."
         )
     }
 
@@ -173,7 +173,7 @@ struct TaskCardErrorTests {
         let card = try TaskCard.load(path: COPATestData.card)
         let prompt = TaskCard.Prompt(name: "p", docToText: "{{ a }}-{{b}}", docToChoice: ["{{b}}", "x"], targetDelimiter: "|")
         let rendered = try card.render(prompt, fields: ["a": "1", "b": "2"])
-        #expect(rendered == TaskCard.RenderedPrompt(context: "1-2", continuations: ["|2", "|x"]))
+        #expect(rendered == TaskCard.RenderedPrompt(context: "1-2", continuations: ["|2", "|x"], choiceTexts: ["2", "x"]))
         #expect(prompt.placeholders == ["a", "b"])
         #expect(throws: TaskCardError.self) { try card.render(prompt, fields: ["a": "1"]) }
         let error = try #require(throws: TaskCardError.self) { try card.checkPlaceholders(available: ["premise"]) }

@@ -28,3 +28,23 @@ public struct MetricValue: Sendable, Hashable, Codable {
         self.count = count
     }
 }
+
+// A standard error is undefined for one document (NaN): JSON has no NaN, so it is written as
+// null and read back as NaN, and tables show it as "—".
+extension MetricValue {
+    enum CodingKeys: String, CodingKey { case value, stderr, count }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        value = try container.decodeIfPresent(Double.self, forKey: .value) ?? .nan
+        stderr = try container.decodeIfPresent(Double.self, forKey: .stderr) ?? .nan
+        count = try container.decode(Int.self, forKey: .count)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        if value.isFinite { try container.encode(value, forKey: .value) } else { try container.encodeNil(forKey: .value) }
+        if stderr.isFinite { try container.encode(stderr, forKey: .stderr) } else { try container.encodeNil(forKey: .stderr) }
+        try container.encode(count, forKey: .count)
+    }
+}

@@ -42,7 +42,9 @@ struct RunCommand: ParsableCommand {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         if let limit, limit <= 0 { throw ValidationError("--limit must be at least 1, got \(limit)") }
         guard numFewshot >= 0 else { throw ValidationError("--num-fewshot must be 0 or more, got \(numFewshot)") }
-        for (flag, path) in [("--output-dir", outputDir), ("--save-intervention", saveIntervention), ("--export-control-vector", controlVector)]
+        for (flag, path) in [
+            ("--output-dir", outputDir), ("--save-intervention", saveIntervention), ("--export-control-vector", controlVector),
+        ]
         where path.map({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) == true {
             throw ValidationError("\(flag) is empty; name a file or folder")
         }
