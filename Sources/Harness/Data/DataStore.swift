@@ -54,10 +54,26 @@ public struct DataStore: Sendable {
         return base + "/" + encoded
     }
 
-    /// Returns the location of a verified copy of `file`, downloading it if needed.
+    /// Returns the location of a verified copy of `file`, downloading it if needed. Runs
+    /// sharing the cache take turns per file (a lock beside it): the second finds the first's
+    /// verified copy instead of writing the same partial file.
     public func fetch(_ file: DataFile) throws -> URL {
         try Self.checkRelativePath(file.path)
         let target = cachedLocation(of: file)
+        let state = try cachedState(target.path, sha256: file.sha256)
+        if case .verified = state { return target }
+        // Offline, nothing will be fetched: the error comes before any lock file is made.
+        if offline, case .missing = state, file.archive == nil || mirror != nil {
+            throw DataError.notCached(path: file.path, cachePath: target.path, problem: nil)
+        }
+        if offline, case let .corrupt(actual) = state {
+            throw DataError.notCached(path: file.path, cachePath: target.path, problem: "sha256 \(actual), expected \(file.sha256)")
+        }
+        try makeDirectory(target.deletingLastPathComponent())
+        return try FileLock.withLock(target.path + ".lock") { try fetchLocked(file, target: target) }
+    }
+
+    private func fetchLocked(_ file: DataFile, target: URL) throws -> URL {
         switch try cachedState(target.path, sha256: file.sha256) {
         case .verified:
             return target
@@ -104,9 +120,11 @@ public struct DataStore: Sendable {
                 throw DataError.notCached(path: file.path, cachePath: target.path, problem: nil)
             }
             try makeDirectory(archiveFile.deletingLastPathComponent())
-            try download(
-                from: file.url, to: archiveFile, sha256: archive.sha256,
-                label: archiveFile.lastPathComponent)
+            try FileLock.withLock(archiveFile.path + ".lock") {
+                // Another run may have fetched it while this one waited.
+                if case .verified = try cachedState(archiveFile.path, sha256: archive.sha256) { return }
+                try download(from: file.url, to: archiveFile, sha256: archive.sha256, label: archiveFile.lastPathComponent)
+            }
         }
         let partial = target.path + ".partial"
         do {

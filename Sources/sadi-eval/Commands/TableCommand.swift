@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Harness
 import Interventions
 import TaskRegistry
@@ -17,6 +18,10 @@ struct TableCommand: ParsableCommand {
     var tasksDir: String?
 
     func run() throws {
+        // Damaged files are left out of every table, but never silently.
+        for problem in ResultsFolder.damaged(directory: directory) {
+            FileHandle.standardError.write(Data("warning: \(problem); it is left out of the tables (rerun it, or move it away)\n".utf8))
+        }
         if let task {
             let results = try ResultsFolder.collect(directory: directory).map(\.result)
             guard results.contains(where: { $0.task == task }) else {

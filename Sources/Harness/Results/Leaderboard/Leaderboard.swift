@@ -69,10 +69,15 @@ public struct Leaderboard: Sendable {
     /// Reads every results file under `directory` and writes LEADERBOARD.md, .csv and .json
     /// beside them (each atomically), replacing an old lower-case leaderboard.md.
     @discardableResult
+    /// Reads the folder and writes its leaderboard under a lock, so two runs finishing at
+    /// once cannot each write a board listed before the other's results existed.
     public static func regenerate(directory: String, catalog: LeaderboardCatalog, methodOrder: [String]) throws -> Leaderboard {
-        let board = Leaderboard(files: try ResultsFolder.collect(directory: directory), catalog: catalog, methodOrder: methodOrder)
-        try board.write(directory: directory)
-        return board
+        _ = try ResultsFolder.collect(directory: directory)  // a missing folder is an error before any lock file
+        return try FileLock.withLock((directory as NSString).appendingPathComponent(".leaderboard.lock")) {
+            let board = Leaderboard(files: try ResultsFolder.collect(directory: directory), catalog: catalog, methodOrder: methodOrder)
+            try board.write(directory: directory)
+            return board
+        }
     }
 
     public func write(directory: String) throws {

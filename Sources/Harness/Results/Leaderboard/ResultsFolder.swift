@@ -36,4 +36,29 @@ public enum ResultsFolder {
         }
         return files.sorted { $0.path < $1.path }
     }
+
+    /// JSON files under `directory` that are results files gone bad: not JSON at all, or
+    /// JSON with a results file's `task` and `metrics` that does not decode as one. Other
+    /// JSON kept beside results (sweeps, interventions, checkpoints) is not listed.
+    public static func damaged(directory: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: directory) else { return [] }
+        var found: [String] = []
+        for case let relative as String in walker where relative.hasSuffix(".json") && !ownFiles.contains(relative) {
+            let path = (directory as NSString).appendingPathComponent(relative)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                found.append(path + " cannot be read")
+                continue
+            }
+            guard let object = try? JSONSerialization.jsonObject(with: data) else {
+                found.append(path + " is not valid JSON")
+                continue
+            }
+            if let fields = object as? [String: Any], fields["task"] != nil, fields["metrics"] != nil,
+                (try? JSONDecoder().decode(RunResult.self, from: data)) == nil
+            {
+                found.append(path + " looks like a results file but does not decode as one")
+            }
+        }
+        return found.sorted()
+    }
 }

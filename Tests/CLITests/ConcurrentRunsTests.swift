@@ -1,0 +1,73 @@
+import Dispatch
+import Foundation
+import Harness
+import TestSupport
+import Testing
+
+/// Several runs at once on one cache and one results folder, as a user with a shell loop
+/// and `&` starts them.
+@Suite("Concurrent runs", .serialized)
+struct ConcurrentRunsTests {
+    let scratch: String
+    static let modelDir = "SmolLM2-135M-Instruct.Q4_1"
+
+    init() throws { scratch = try TestPaths.scratchDirectory("sadi-concurrent") }
+
+    @Test("four processes on a cold cache against a loopback HTTP mirror all succeed, with verified files")
+    func coldCache() throws {
+        let server = try LoopbackHTTPServer(root: URL(fileURLWithPath: TestPaths.datasets, isDirectory: true))
+        defer { server.stop() }
+        let env = CommandLineTool.environment(cache: scratch + "/cache", extra: ["SADI_DATA_MIRROR": server.baseURL])
+        let tasks = ["boolq", "rte", "sst2", "winogrande"]
+        let out = scratch + "/results"
+        let outputs = LockedResults(count: tasks.count)
+        DispatchQueue.concurrentPerform(iterations: tasks.count) { i in
+            // Every process also needs BoolQ's and RTE's files, so all four race for them.
+            let result = try? CommandLineTool.run(
+                ["--task", "boolq,rte,\(tasks[i])", "--limit", "2", "--output-dir", out], environment: env)
+            outputs.set(i, result)
+        }
+        for (i, result) in outputs.all.enumerated() {
+            #expect(result?.status == 0, "process \(i): \(result?.stderr ?? "did not start")")
+        }
+        for path in ["boolq/dev.jsonl", "rte/dev.tsv", "sst/glue_sst2/dev.tsv", "winogrande/dev.jsonl"] {
+            #expect(
+                try SHA256.hex(ofFile: scratch + "/cache/data/" + path) == SHA256.hex(ofFile: TestPaths.datasets + "/" + path), "\(path)")
+            #expect(!FileManager.default.fileExists(atPath: scratch + "/cache/data/" + path + ".partial"))
+        }
+        for task in tasks { #expect(FileManager.default.fileExists(atPath: out + "/\(Self.modelDir)/\(task)/baseline.first2.json")) }
+    }
+
+    @Test("`table` on a missing folder is an error; a damaged results file is named, not dropped silently")
+    func tableInput() throws {
+        let env = CommandLineTool.environment(cache: scratch + "/cache")
+        let missing = try CommandLineTool.run(["table", scratch + "/nowhere"], environment: env)
+        #expect(missing.status != 0 && missing.stderr.contains(scratch + "/nowhere"), "\(missing.stderr)")
+        let folder = scratch + "/damaged/m/copa"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Data(#"{"task": "copa", "metrics": {"acc": "#.utf8).write(to: URL(fileURLWithPath: folder + "/baseline.json"))
+        let table = try CommandLineTool.run(["table", scratch + "/damaged"], environment: env)
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stderr.contains("warning: \(folder)/baseline.json is not valid JSON"), "\(table.stderr)")
+    }
+}
+
+/// Results collected from concurrent threads.
+final class LockedResults: @unchecked Sendable {
+    private var results: [CommandLineTool.Output?]
+    private let lock = NSLock()
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: CommandLineTool.Output?) {
+        lock.lock()
+        results[index] = result
+        lock.unlock()
+    }
+
+    var all: [CommandLineTool.Output?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return results
+    }
+}
