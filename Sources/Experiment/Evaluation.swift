@@ -153,6 +153,14 @@ public struct Evaluation {
         // clean prompt prefix) for the paired comparison.
         let tokens = try EvaluationLoop(model: model.loaded, batchSize: settings.batchSize)
             .run(pending, interventions: intervention == nil ? [nil] : [intervention, nil]) { batch, responses in
+                for (i, instance) in batch.enumerated() where !responses.allSatisfy({ $0[i].isFinite }) {
+                    let edited = !responses[0][i].isFinite && intervention != nil
+                    throw HarnessError.invalidInput(
+                        edited
+                            ? "task \(task.card.task), document \(instance.docID): the log-probabilities are not finite under \(settings.method) (K \(settings.methodConfiguration["k"] ?? "?"), strength \(settings.methodConfiguration["strength"] ?? "?")): the edits overflow the activations; use a smaller strength"
+                            : "task \(task.card.task), document \(instance.docID): the model itself gives non-finite log-probabilities; its weights or metadata are damaged, fetch the model again"
+                    )
+                }
                 let samples = batch.enumerated().map { i, instance in
                     instance.sample(response: responses[0][i], baseline: responses.count > 1 ? responses[1][i] : nil)
                 }

@@ -13,9 +13,9 @@ public struct GridSearch {
         public let ks: [Int]
         public let strengths: [Double]
         public let cells: [Cell]
-        /// The best cell; ties go to the smaller K, then the smaller strength.
+        /// The best cell that did not fail; ties go to the smaller K, then the smaller strength.
         public var best: Cell {
-            cells.min { a, b in (a.score, -a.k, -a.strength) > (b.score, -b.k, -b.strength) }!
+            cells.filter(\.score.isFinite).min { a, b in (a.score, -a.k, -a.strength) > (b.score, -b.k, -b.strength) }!
         }
         public let seconds: Double
 
@@ -58,8 +58,17 @@ public struct GridSearch {
             done += batch.count
             progress(done, instances.count)
         }
+        // A configuration whose log-probabilities are not numbers failed: its cell says so
+        // (NaN, shown as a failure) instead of scoring whatever argmax made of them.
         let cells = try configurations.enumerated().map { p, c in
-            Cell(k: c.k, strength: c.strength, score: scorer.aggregate(try scorer.scores(perPlan[p])).value)
+            perPlan[p].allSatisfy(\.response.isFinite)
+                ? Cell(k: c.k, strength: c.strength, score: scorer.aggregate(try scorer.scores(perPlan[p])).value)
+                : Cell(k: c.k, strength: c.strength, score: .nan)
+        }
+        guard cells.contains(where: \.score.isFinite) else {
+            throw HarnessError.invalidInput(
+                "every configuration of the K × strength grid gave non-finite log-probabilities (the edits overflow the activations); use smaller strengths"
+            )
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return Result(metric: scorer.name, ks: ks, strengths: strengths, cells: cells, seconds: seconds)

@@ -152,3 +152,29 @@ extension ReliabilityCommandTests {
         #expect(try RunResult.read(path: out + "/\(Self.modelDir)/copa/baseline.first1.json").metrics["acc"]?.stderr.isNaN == true)
     }
 }
+
+extension ReliabilityCommandTests {
+    @Test("an overflowing strength is an error naming the configuration, and a failed cell in a sweep, never a score")
+    func nonFiniteScores() throws {
+        let out = scratch + "/overflow"
+        let run = try CommandLineTool.run(
+            [
+                "--task", "copa", "--method", "sadi-head", "--k", "4", "--strength", "1e38", "--pairs", "8", "--limit", "8", "--output-dir",
+                out,
+            ],
+            environment: env)
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("not finite under sadi-head (K 4, strength 1e+38)"), "\(run.stderr)")
+        let sweep = try CommandLineTool.run(
+            [
+                "sweep", "--task", "copa", "--method", "sadi-head", "--k", "4", "--strength", "5,1e38", "--pairs", "8", "--limit", "8",
+                "--output-dir", out,
+            ],
+            environment: env)
+        #expect(sweep.status == 0, "\(sweep.stderr)")
+        #expect(sweep.stdout.contains("failed"), "\(sweep.stdout)")
+        #expect(!sweep.stdout.lowercased().contains("nan"), "\(sweep.stdout)")
+        let json = try String(contentsOfFile: out + "/\(Self.modelDir)/copa/sweep-sadi-head-validation.json", encoding: .utf8)
+        #expect(json.contains("\"score\" : null"), "\(json)")
+    }
+}

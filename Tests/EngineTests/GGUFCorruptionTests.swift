@@ -148,3 +148,24 @@ import Testing
         try refuse({ $0 = Array($0.prefix(3)) }, mentioning: ["magic"])
     }
 }
+
+extension GGUFCorruptionTests {
+    /// Metadata the file format allows but the network cannot run with: a zero or NaN RoPE
+    /// base or norm epsilon would turn every activation into NaN. The loader refuses them.
+    @Test func nonFiniteHyperparameters() throws {
+        let cases: [(String, Float)] = [
+            ("llama.rope.freq_base", 0), ("llama.rope.freq_base", .nan), ("llama.rope.freq_base", -10_000),
+            ("llama.attention.layer_norm_rms_epsilon", .nan), ("llama.attention.layer_norm_rms_epsilon", .infinity),
+        ]
+        for (key, value) in cases {
+            var damaged = bytes
+            damaged.patch(value.bitPattern, at: layout.key(key).valueOffset)
+            let path = try scratch.write(damaged)
+            let file = try GGUFFile(path: path)
+            let error = try #require(throws: EngineError.self, "\(key) = \(value)") { try LlamaConfiguration(gguf: file) }
+            #expect(error.description.contains(key), "\(error)")
+        }
+        // The intact values load.
+        _ = try LlamaConfiguration(gguf: intact)
+    }
+}

@@ -55,6 +55,10 @@ public struct LlamaConfiguration: Sendable, Equatable {
             ("\(arch).attention.key_length", headDim > 0 && headDim % 2 == 0),
             ("\(arch).rope.dimension_count", ropeDimensions > 0 && ropeDimensions <= headDim && ropeDimensions % 2 == 0),
             ("\(arch).vocab_size", vocabularySize == embedding.dimensions[1]),
+            // A zero, negative or NaN base or epsilon turns every activation into NaN.
+            ("\(arch).rope.freq_base", ropeTheta.isFinite && ropeTheta > 0),
+            ("\(arch).attention.layer_norm_rms_epsilon", rmsNormEpsilon.isFinite && rmsNormEpsilon >= 0),
+            ("\(arch).context_length", contextLength > 0),
         ]
         for (key, ok) in checks where !ok {
             throw EngineError.malformedGGUF(

@@ -9,6 +9,10 @@ public enum Response: Sendable, Hashable, Codable {
         return []
     }
 
+    /// Whether every log-probability is a number: an intervention that overflows the
+    /// activations gives NaN or infinite ones, which no scorer may turn into a score.
+    public var isFinite: Bool { choiceResults.allSatisfy { $0.logprob.isFinite } }
+
     public var generatedText: String? {
         if case let .generation(generation) = self { return generation.text }
         return nil

@@ -50,10 +50,11 @@ public struct GridTable: Codable, Sendable, Equatable {
         higherIsBetter ? presentValues.max() : presentValues.min()
     }
 
-    /// A cell as it is printed: scaled, fixed decimals; "—" when missing.
+    /// A cell as it is printed: scaled, fixed decimals; "—" when missing, "failed" when the
+    /// configuration gave non-finite log-probabilities.
     public func formatted(_ value: Double?) -> String {
         guard let value else { return "—" }
-        guard value.isFinite else { return "\(value)" }
+        guard value.isFinite else { return "failed" }
         return String(format: "%.\(decimals)f", value * scale)
     }
 
