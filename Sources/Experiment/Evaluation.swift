@@ -147,6 +147,10 @@ public struct Evaluation {
         let journal = try RunJournal(path: journalPath, header: header, batchSize: settings.batchSize, total: instances.count)
         let done = Set(journal.samples.map(\.docID))
         let pending = instances.filter { !done.contains($0.docID) }
+        // Time spent by the runs this one resumes, so wall_seconds covers the whole run.
+        let secondsPath = journalPath + ".seconds"
+        let earlier =
+            journal.samples.isEmpty ? 0 : (try? String(contentsOfFile: secondsPath, encoding: .utf8)).flatMap(Double.init) ?? 0
         try progress(instances.count - pending.count, instances.count)
         var scored = instances.count - pending.count
         // With an intervention the baseline is answered in the same batches (sharing the
@@ -166,6 +170,7 @@ public struct Evaluation {
                 }
                 try journal.append(samples)
                 scored += batch.count
+                try AtomicFile.write(Data(String(earlier + Date().timeIntervalSince(started)).utf8), to: secondsPath)
                 try progress(scored, instances.count)
             }
 
@@ -184,7 +189,7 @@ public struct Evaluation {
                     seed: settings.seed)
             }
         }
-        let seconds = Date().timeIntervalSince(started)
+        let seconds = earlier + Date().timeIntervalSince(started)
         configuration["batch_size"] = String(settings.batchSize)
         let result = RunResult(
             task: task.card.task, split: split.name, prompt: prompt.name, method: settings.method,
@@ -202,6 +207,7 @@ public struct Evaluation {
             throw HarnessError.fileSystem(path: samplesPath, detail: String(cString: strerror(errno)))
         }
         try? FileManager.default.removeItem(atPath: checkpointPath)
+        try? FileManager.default.removeItem(atPath: secondsPath)
         return result
     }
 }

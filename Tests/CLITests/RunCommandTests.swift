@@ -67,6 +67,8 @@ struct RunCommandTests {
         let journal = resumed + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.first64.journal.jsonl"
         let partial = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").count - 1
         #expect(partial > 0 && partial < 64, "journal had \(partial) samples")
+        // The killed part's time is kept beside the journal and counted in the final wall time.
+        let spent = try #require(Double(try String(contentsOfFile: journal + ".seconds", encoding: .utf8)))
         let again = try CommandLineTool.run(args + ["--output-dir", resumed], environment: env)
         #expect(again.status == 0, "\(again.stderr)")
         let a = try RunResult.read(path: whole + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.first64.json")
@@ -74,7 +76,9 @@ struct RunCommandTests {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         #expect(try encoder.encode(a.metrics) == encoder.encode(b.metrics))
+        #expect(b.wallSeconds >= spent, "wall time \(b.wallSeconds) s does not include the killed part's \(spent) s")
         #expect(!FileManager.default.fileExists(atPath: journal), "the journal is removed without --log-samples")
+        #expect(!FileManager.default.fileExists(atPath: journal + ".seconds"))
     }
 
     @Test("unknown task and method name the valid ones")

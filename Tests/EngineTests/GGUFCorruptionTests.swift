@@ -169,3 +169,20 @@ extension GGUFCorruptionTests {
         _ = try LlamaConfiguration(gguf: intact)
     }
 }
+
+extension GGUFCorruptionTests {
+    /// A block count below the blocks the file holds would run a shorter network silently; a
+    /// BOS id outside the vocabulary used to fall back to the default id.
+    @Test func countsAndIDsThatDisagreeWithTheFile() throws {
+        var fewer = bytes
+        fewer.patch(UInt32(1), at: layout.key("llama.block_count").valueOffset)
+        let error = try #require(throws: EngineError.self) { try LlamaConfiguration(gguf: GGUFFile(path: try scratch.write(fewer))) }
+        #expect(error.description.contains("llama.block_count"), "\(error)")
+
+        var bos = bytes
+        bos.patch(UInt32(1_000_000), at: layout.key("tokenizer.ggml.bos_token_id").valueOffset)
+        let path = try scratch.write(bos, name: "bos.gguf")
+        let bosError = try #require(throws: EngineError.self) { try TokenizerLoader.load(from: GGUFFile(path: path)) }
+        #expect(bosError.description.contains("tokenizer.ggml.bos_token_id") && bosError.description.contains("1000000"), "\(bosError)")
+    }
+}

@@ -68,3 +68,17 @@ struct LoglikelihoodRunnerTests {
         #expect(paris.isGreedy && paris.tokenCount == 1 && abs(paris.logprob - -0.2580728530883789) < 1e-3)
     }
 }
+
+/// Requests longer than the model's context are left-truncated as lm-eval truncates them.
+@Suite("Context-length guard")
+struct ContextLengthGuardTests {
+    @Test("the last contextLength + 1 tokens of context + continuation, taken from the context's left")
+    func truncation() throws {
+        let request = EncodedRequest(context: Array(1...10), continuation: [11, 12, 13])
+        #expect(try LoglikelihoodRunner.fitting(request, context: 20) == request)
+        #expect(try LoglikelihoodRunner.fitting(request, context: 12) == request)
+        let cut = try LoglikelihoodRunner.fitting(request, context: 8)
+        #expect(cut.context == [5, 6, 7, 8, 9, 10] && cut.continuation == [11, 12, 13])
+        #expect(throws: HarnessError.self) { try LoglikelihoodRunner.fitting(request, context: 3) }
+    }
+}

@@ -43,6 +43,18 @@ public struct EngineBenchmark {
         let start = DispatchTime.now()
         let network = try LlamaModel(gguf: GGUFFile(path: path), threads: threads)
         let load = seconds(since: start)
+        // Lengths past the model's context would measure nothing it can run (and a 100k
+        // prompt's attention scores alone need tens of GB).
+        for (b, n) in shapes where n > network.contextLength {
+            throw EngineError.invalidArgument(
+                "--shapes \(b)x\(n): \(n) tokens is more than the model's context of \(network.contextLength); use at most \(b)x\(network.contextLength)"
+            )
+        }
+        if decodeSteps > 0 && 64 + decodeSteps > network.contextLength {
+            throw EngineError.invalidArgument(
+                "--decode-steps \(decodeSteps): a 64-token prompt and \(decodeSteps) tokens pass the model's context of \(network.contextLength)"
+            )
+        }
         let bench = EngineBenchmark(model: network, repeats: repeats)
         var figures: [Figure] = []
         for (b, n) in shapes {

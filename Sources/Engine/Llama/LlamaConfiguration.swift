@@ -59,6 +59,8 @@ public struct LlamaConfiguration: Sendable, Equatable {
             ("\(arch).rope.freq_base", ropeTheta.isFinite && ropeTheta > 0),
             ("\(arch).attention.layer_norm_rms_epsilon", rmsNormEpsilon.isFinite && rmsNormEpsilon >= 0),
             ("\(arch).context_length", contextLength > 0),
+            // Blocks the count leaves out would be silently skipped.
+            ("\(arch).block_count", gguf.tensor(named: "blk.\(layerCount).attn_norm.weight") == nil),
         ]
         for (key, ok) in checks where !ok {
             throw EngineError.malformedGGUF(

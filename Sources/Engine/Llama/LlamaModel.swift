@@ -6,6 +6,7 @@ import Foundation
 public final class LlamaModel: LanguageModel, @unchecked Sendable {
     public let configuration: LlamaConfiguration
     public let shape: ModelShape
+    public var contextLength: Int { configuration.contextLength }
     let gguf: GGUFFile
     let embedding: WeightMatrix
     let blocks: [LlamaBlock]

@@ -28,6 +28,13 @@ public struct Generator {
         editor: ActivationEditor? = nil, onText: (String) -> Void = { _ in }
     ) throws -> Output {
         guard !prompt.isEmpty else { throw EngineError.invalidArgument("the prompt is empty: give at least one token") }
+        guard prompt.count < network.contextLength else {
+            throw EngineError.invalidArgument(
+                "the prompt has \(prompt.count) tokens, as many as or more than the model's context of \(network.contextLength); shorten it"
+            )
+        }
+        // Never past the context the model was trained for.
+        let maxTokens = min(maxTokens, network.contextLength - prompt.count)
         let state = network.makeState()
         var logits = try network.forward([SequenceInput(tokens: prompt, state: state)], editor: editor)[0]
         var tokens: [Int32] = []

@@ -21,6 +21,9 @@ public struct ModelShape: Sendable, Equatable, Codable {
 /// optional activation editor. Architectures conform to it.
 public protocol LanguageModel: AnyObject, Sendable {
     var shape: ModelShape { get }
+    /// Positions the model was trained for (GGUF `context_length`): inputs are truncated to
+    /// it, never run past it.
+    var contextLength: Int { get }
     /// Cores a forward call uses; work around it (scoring logits) uses as many.
     var threads: Int { get }
     /// Runs the new tokens of every sequence; returns the requested logits per sequence.

@@ -69,7 +69,12 @@ public enum TokenizerLoader {
         let valid = { (id: Int) in id >= 0 && id < vocabulary.count }
         if gguf.metadata[key] != nil {
             let id = try gguf.int(key)
-            if valid(id) { return Int32(id) }
+            // A stated id outside the vocabulary is a damaged file, not a missing token.
+            guard valid(id) else {
+                throw EngineError.malformedGGUF(
+                    path: gguf.path, detail: "metadata '\(key)' is \(id), outside the vocabulary of \(vocabulary.count) tokens")
+            }
+            return Int32(id)
         }
         guard let fallback, valid(Int(fallback)) else { return nil }
         return fallback

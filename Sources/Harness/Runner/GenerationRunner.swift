@@ -53,7 +53,15 @@ public struct GenerationRunner {
             throw HarnessError.invalidInput(
                 "a generation request asks for \(prompt.generation.maxTokens) tokens; the card's generation.max_tokens must be at least 1")
         }
-        let ids = tokenizer.encode(prompt.context)
+        var ids = tokenizer.encode(prompt.context)
+        // lm-eval keeps the last (context length − max tokens) prompt tokens.
+        let room = network.contextLength - prompt.generation.maxTokens
+        guard room >= 1 else {
+            throw HarnessError.invalidInput(
+                "a generation request asks for \(prompt.generation.maxTokens) tokens, the model's whole context (\(network.contextLength)); lower the card's generation.max_tokens"
+            )
+        }
+        if ids.count > room { ids = Array(ids.suffix(room)) }
         if !ids.isEmpty { return ids }
         guard let start = tokenizer.bosID ?? tokenizer.eosID else {
             throw HarnessError.invalidInput(

@@ -22,7 +22,15 @@ public struct LoglikelihoodRunner {
     public func run(_ requests: [LoglikelihoodRequest], interventions: [(any InterventionRuntime)?]) throws
         -> (results: [[LoglikelihoodResult]], tokens: Int)
     {
-        let encoded = try requests.map { try $0.encode(with: tokenizer) }
+        let whole = try requests.map { try $0.encode(with: tokenizer) }
+        let encoded = try whole.map { try Self.fitting($0, context: network.contextLength) }
+        let truncated = zip(whole, encoded).filter { $0.context.count != $1.context.count }.count
+        if truncated > 0 {
+            FileHandle.standardError.write(
+                Data(
+                    "warning: \(truncated) of \(requests.count) requests are longer than the model's context (\(network.contextLength) tokens); their contexts were left-truncated, as lm-eval does\n"
+                        .utf8))
+        }
         var groupOf: [[Int32]: Int] = [:]
         var groups: [RequestGroup] = []
         for (i, request) in encoded.enumerated() {
@@ -44,6 +52,21 @@ public struct LoglikelihoodRunner {
             start += batchSize
         }
         return (results.map { $0.map { $0! } }, tokens)
+    }
+
+    /// The request within the model's context, as lm-eval truncates it: of context +
+    /// continuation, the last `contextLength + 1` tokens (the last is only predicted), taken
+    /// from the context's left. A continuation that alone does not fit is an error.
+    public static func fitting(_ request: EncodedRequest, context length: Int) throws -> EncodedRequest {
+        let total = request.context.count + request.continuation.count
+        guard total > length + 1 else { return request }
+        guard request.continuation.count < length else {
+            throw HarnessError.invalidInput(
+                "a continuation of \(request.continuation.count) tokens does not fit the model's context of \(length) tokens; shorten the card's choices"
+            )
+        }
+        return EncodedRequest(
+            context: Array(request.context.suffix(length + 1 - request.continuation.count)), continuation: request.continuation)
     }
 
     /// Sequences per forward call when interventions share one: the weights are read once

@@ -52,7 +52,9 @@ struct BenchCommand: ParsableCommand {
         let data = try encoder.encode(report)
         print(String(decoding: data, as: UTF8.self))
         if let json {
-            try data.write(to: URL(fileURLWithPath: json), options: Data.WritingOptions.atomic)
+            do { try data.write(to: URL(fileURLWithPath: json), options: Data.WritingOptions.atomic) } catch {
+                throw ValidationError("--json: cannot write \(json) (\((error as NSError).localizedDescription)); name a writable file")
+            }
         }
     }
 }
