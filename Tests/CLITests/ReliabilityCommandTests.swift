@@ -102,6 +102,18 @@ struct ReliabilityCommandTests {
         #expect(list.status == 0, "\(list.stderr)")
     }
 
+    @Test("output paths are checked before fitting: a folder, a path under a file")
+    func outputPathsFirst() throws {
+        let blocker = scratch + "/plain-file"
+        FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8))
+        for (flag, path) in [("--save-intervention", scratch), ("--export-control-vector", blocker + "/v.gguf")] {
+            let result = try CommandLineTool.run(
+                ["--task", "copa", "--method", "caa", "--k", "5", "--strength", "2", flag, path, "--limit", "2"], environment: env)
+            #expect(result.status != 0 && result.stderr.contains(flag), "\(result.stderr)")
+            #expect(!result.stderr.contains("fitting"), "\(result.stderr)")
+        }
+    }
+
     @Test("--intervention with flags it would ignore is refused, naming them")
     func interventionConflicts() throws {
         let result = try CommandLineTool.run(

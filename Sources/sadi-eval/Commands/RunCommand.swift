@@ -67,6 +67,10 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let registry = TaskRegistry(cardsDirectory: common.cardsDirectory)
         let tasks = try registry.tasks(task)
+        // Output files are checked now, not after an hour of fitting.
+        for (flag, path) in [("--save-intervention", saveIntervention), ("--export-control-vector", controlVector)] {
+            if let path { try Self.checkWritable(path, flag: flag) }
+        }
         let model = try common.loadModel()
         var results: [String: RunResult] = [:]
         for benchmark in tasks {
@@ -87,6 +91,22 @@ struct RunCommand: ParsableCommand {
         }
         try printGroups(registry: registry, results: results)
         try ResultTable.writeLeaderboard(outputDirectory: outputDir, registry: registry)
+    }
+
+    /// Creates the file's folder and a probe file beside it, so a path that cannot be
+    /// written fails before any work.
+    static func checkWritable(_ path: String, flag: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ValidationError("\(flag) \(path) is a folder; name a file")
+        }
+        let probe = path + ".probe-\(getpid())"
+        do {
+            try AtomicFile.write(Data(), to: probe)
+            try FileManager.default.removeItem(atPath: probe)
+        } catch {
+            throw ValidationError("\(flag) \(path) cannot be written (\(error)); choose a writable place")
+        }
     }
 
     /// For every group `--task` names (mmlu, mmlu_stem, xcopa), its members' first metric
