@@ -25,7 +25,7 @@ export OPENBLAS_CORETYPE
 endif
 BIN           := .build/release/sadi-eval
 
-.PHONY: setup deps model build test format format-lint lint-cards demo bench copa-methods mc-results mutants clean
+.PHONY: setup deps model build test format format-lint lint-cards demo bench copa-methods mc-results fuzz mutants clean
 
 setup: deps model
 
@@ -97,6 +97,13 @@ mc-results: setup build
 	$(BIN) --task mmlu --method sadi-head --limit 20 --model $(MODEL)
 	$(BIN) --task mmlu --method sadi-head --protocol official --limit 20 --model $(MODEL)
 	$(BIN) table results
+
+# Seeded mutation fuzzing of the GGUF reader, the task-card loader and the COPA XML parser,
+# FUZZ_SECONDS each; a crash stops it with the input left in .build/fuzz/<target>/current.*.
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	swift build -c release --product sadi-fuzz
+	@for t in gguf card copa-xml; do .build/release/sadi-fuzz $$t --seconds $(FUZZ_SECONDS) --shared $(SHARED) || exit 1; done
 
 # Plants each defect listed in Tests/Mutants/mutants.txt, one at a time, in a scratch copy of
 # the repository (kept with its build folder in the temporary folder between runs), builds it and runs

@@ -72,6 +72,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: optimize),
 
+        // Seeded mutation fuzzing of the parsers users feed files to (`make fuzz`).
+        .executableTarget(
+            name: "sadi-fuzz",
+            dependencies: [
+                "Engine", "Harness", "TaskCOPA", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ], swiftSettings: optimize),
+
         .target(name: "TestSupport", dependencies: ["Engine", "Harness"], path: "Tests/TestSupport"),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Tokenizers", "TestSupport"]),

@@ -70,7 +70,16 @@ public struct DataStore: Sendable {
             throw DataError.notCached(path: file.path, cachePath: target.path, problem: "sha256 \(actual), expected \(file.sha256)")
         }
         try makeDirectory(target.deletingLastPathComponent())
-        return try FileLock.withLock(target.path + ".lock") { try fetchLocked(file, target: target) }
+        return try FileLock.withLock(try lockPath(for: target)) { try fetchLocked(file, target: target) }
+    }
+
+    /// `<cache>/locks/<sha256 of the path>.lock`: apart from the data, so a failed fetch
+    /// leaves nothing beside it, and never deleted (deleting a lock file others wait on would
+    /// let two runs hold "the" lock at once).
+    func lockPath(for target: URL) throws -> String {
+        let locks = cacheDirectory.appendingPathComponent("locks")
+        try makeDirectory(locks)
+        return locks.appendingPathComponent(SHA256.hex(of: Array(target.path.utf8)) + ".lock").path
     }
 
     private func fetchLocked(_ file: DataFile, target: URL) throws -> URL {
@@ -120,7 +129,7 @@ public struct DataStore: Sendable {
                 throw DataError.notCached(path: file.path, cachePath: target.path, problem: nil)
             }
             try makeDirectory(archiveFile.deletingLastPathComponent())
-            try FileLock.withLock(archiveFile.path + ".lock") {
+            try FileLock.withLock(try lockPath(for: archiveFile)) {
                 // Another run may have fetched it while this one waited.
                 if case .verified = try cachedState(archiveFile.path, sha256: archive.sha256) { return }
                 try download(from: file.url, to: archiveFile, sha256: archive.sha256, label: archiveFile.lastPathComponent)
