@@ -86,7 +86,13 @@ struct LlamaAttention {
         }
     }
 
-    /// softmax(q·kᵀ/√d + causal mask)·v for one query head of one sequence.
+    /// Query rows per block of scores: a block holds rows × keys floats, so attention's memory
+    /// grows with the prompt's length, not its square (an 8,192-token prompt needs 16 MB a
+    /// thread, not 268 MB). Prompts up to this length run as one block, exactly as before.
+    static let queryBlock = 512
+
+    /// softmax(q·kᵀ/√d + causal mask)·v for one query head of one sequence, a block of query
+    /// rows at a time; a block reads only the keys its last row may see.
     private func attend(
         _ sequence: BatchLayout.Sequence, head h: Int, _ qkvOut: UnsafeMutablePointer<Float>, stride: Int,
         into heads: UnsafeMutablePointer<Float>, scores buffer: FloatBuffer
@@ -95,36 +101,48 @@ struct LlamaAttention {
         let n = sequence.count, total = sequence.past + n
         guard n > 0 else { return }
         let rows = qkvOut + sequence.firstRow * stride
-        let scores = buffer.reserve(n * total)
         let g = h / (c.headCount / c.kvHeadCount)
-        let query = rows + h * hd, out = heads + sequence.firstRow * qW + h * hd
         let scale = 1 / Float(hd).squareRoot()
         // Keys and values: the sequence's state (already extended; a fork's first positions
         // are its parent's), or the new rows themselves.
-        guard let state = sequence.state else {
+        let segments = sequence.state.map { $0.segments(layer, total: total) }
+        var start = 0
+        while start < n {
+            let count = min(Self.queryBlock, n - start)
+            let width = sequence.past + start + count  // keys the block's last row sees
+            let scores = buffer.reserve(count * width)
+            let query = rows + start * stride + h * hd
+            let out = heads + (sequence.firstRow + start) * qW + h * hd
+            let offset = sequence.past + start
+            guard let (inherited, own) = segments else {
+                BLAS.gemmTransposedB(
+                    m: count, n: width, k: hd, a: query, lda: stride, b: rows + qW + g * hd, ldb: stride,
+                    c: scores, ldc: width, alpha: scale)
+                Ops.maskedSoftmax(scores, rows: count, width: width) { offset + $0 + 1 }
+                BLAS.gemm(
+                    m: count, n: hd, k: width, a: scores, lda: width, b: rows + qW + kvW + g * hd, ldb: stride, c: out, ldc: qW)
+                start += count
+                continue
+            }
+            // Inherited positions lie in the past, so they all fall inside every block's width.
+            let first = inherited?.count ?? 0
+            if let inherited {
+                BLAS.gemmTransposedB(
+                    m: count, n: first, k: hd, a: query, lda: stride, b: inherited.keys + g * hd, ldb: kvW,
+                    c: scores, ldc: width, alpha: scale)
+            }
             BLAS.gemmTransposedB(
-                m: n, n: total, k: hd, a: query, lda: stride, b: rows + qW + g * hd, ldb: stride,
-                c: scores, ldc: total, alpha: scale)
-            Ops.maskedSoftmax(scores, rows: n, width: total) { sequence.past + $0 + 1 }
-            BLAS.gemm(m: n, n: hd, k: total, a: scores, lda: total, b: rows + qW + kvW + g * hd, ldb: stride, c: out, ldc: qW)
-            return
+                m: count, n: width - first, k: hd, a: query, lda: stride, b: own.keys + g * hd, ldb: kvW,
+                c: scores + first, ldc: width, alpha: scale)
+            Ops.maskedSoftmax(scores, rows: count, width: width) { offset + $0 + 1 }
+            if let inherited {
+                BLAS.gemm(
+                    m: count, n: hd, k: first, a: scores, lda: width, b: inherited.values + g * hd, ldb: kvW, c: out, ldc: qW)
+            }
+            BLAS.gemm(
+                m: count, n: hd, k: width - first, a: scores + first, lda: width, b: own.values + g * hd, ldb: kvW,
+                c: out, ldc: qW, beta: first > 0 ? 1 : 0)
+            start += count
         }
-        let (inherited, own) = state.segments(layer, total: total)
-        let first = inherited?.count ?? 0
-        if let inherited {
-            BLAS.gemmTransposedB(
-                m: n, n: first, k: hd, a: query, lda: stride, b: inherited.keys + g * hd, ldb: kvW,
-                c: scores, ldc: total, alpha: scale)
-        }
-        BLAS.gemmTransposedB(
-            m: n, n: own.count, k: hd, a: query, lda: stride, b: own.keys + g * hd, ldb: kvW,
-            c: scores + first, ldc: total, alpha: scale)
-        Ops.maskedSoftmax(scores, rows: n, width: total) { sequence.past + $0 + 1 }
-        if let inherited {
-            BLAS.gemm(m: n, n: hd, k: first, a: scores, lda: total, b: inherited.values + g * hd, ldb: kvW, c: out, ldc: qW)
-        }
-        BLAS.gemm(
-            m: n, n: hd, k: own.count, a: scores + first, lda: total, b: own.values + g * hd, ldb: kvW,
-            c: out, ldc: qW, beta: first > 0 ? 1 : 0)
     }
 }
