@@ -108,6 +108,18 @@ struct GenerationRunTests {
         #expect(resumed.comparisons == full.comparisons)
     }
 
+    @Test("an intervention that overflows the activations stops generation with an error, never a token picked from NaN")
+    func overflowingGeneration() throws {
+        let task = try TinyQATask.make(scratch: scratch)
+        let layers = Fixtures.model.loaded.network.shape.layerCount
+        let edit = SiteEdit(site: .attentionHeads(layers / 2), indices: Array(0..<(9 * 64)), operation: .scale(1e38))
+        let plan = InterventionPlan(edits: [edit], positions: .generated, application: .live, layerCount: layers)
+        let error = try #require(throws: HarnessError.self) {
+            try evaluation(task, output: "overflow", method: "scaled").run(intervention: plan)
+        }
+        #expect(error.description.contains("logits are not finite under the intervention"), "\(error)")
+    }
+
     @Test("batch size does not change greedy texts; seeded sampling repeats per document whatever the batch")
     func batchIndependence() throws {
         let greedy = try TinyQATask.make(scratch: scratch)
