@@ -38,6 +38,29 @@ struct ConcurrentRunsTests {
         for task in tasks { #expect(FileManager.default.fileExists(atPath: out + "/\(Self.modelDir)/\(task)/baseline.first2.json")) }
     }
 
+    @Test("the leaderboard is regenerated under the folder's lock: a writer waits while another holds it")
+    func leaderboardLock() throws {
+        let env = CommandLineTool.environment(cache: scratch + "/cache")
+        let folder = scratch + "/locked"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let fd = open(folder + "/.leaderboard.lock", O_RDWR | O_CREAT, 0o644)
+        #expect(fd >= 0 && flock(fd, LOCK_EX) == 0)
+        let done = DispatchSemaphore(value: 0)
+        let outcome = LockedResults(count: 1)
+        DispatchQueue.global().async {
+            outcome.set(0, try? CommandLineTool.run(["table", folder], environment: env))
+            done.signal()
+        }
+        // While this process holds the lock, `table` cannot write its board.
+        #expect(done.wait(timeout: .now() + 3) == .timedOut)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/LEADERBOARD.md"))
+        flock(fd, LOCK_UN)
+        close(fd)
+        #expect(done.wait(timeout: .now() + 60) == .success)
+        #expect(outcome.all[0]?.status == 0, "\(outcome.all[0]?.stderr ?? "")")
+        #expect(FileManager.default.fileExists(atPath: folder + "/LEADERBOARD.md"))
+    }
+
     @Test("`table` on a missing folder is an error; a damaged results file is named, not dropped silently")
     func tableInput() throws {
         let env = CommandLineTool.environment(cache: scratch + "/cache")
