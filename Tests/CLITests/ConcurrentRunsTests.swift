@@ -61,6 +61,19 @@ struct ConcurrentRunsTests {
         #expect(FileManager.default.fileExists(atPath: folder + "/LEADERBOARD.md"))
     }
 
+    @Test("a quick baseline stays off the leaderboard unless asked: `table --include-partial` prints it marked, writing nothing")
+    func partialOnRequest() throws {
+        let env = CommandLineTool.environment(cache: scratch + "/cache")
+        let out = scratch + "/partial"
+        #expect(try CommandLineTool.run(["--task", "copa", "--limit", "4", "--output-dir", out], environment: env).status == 0)
+        let plain = try CommandLineTool.run(["table", out], environment: env)
+        #expect(plain.status == 0 && plain.stdout.contains("Not shown: 1 file scored with --limit"), "\(plain.stdout)")
+        let board = try String(contentsOfFile: out + "/LEADERBOARD.md", encoding: .utf8)
+        let asked = try CommandLineTool.run(["table", out, "--include-partial"], environment: env)
+        #expect(asked.status == 0 && asked.stdout.contains("†") && !asked.stdout.contains("Not shown"), "\(asked.stdout)")
+        #expect(try String(contentsOfFile: out + "/LEADERBOARD.md", encoding: .utf8) == board)
+    }
+
     @Test("`table` on a missing folder is an error; a damaged results file is named, not dropped silently")
     func tableInput() throws {
         let env = CommandLineTool.environment(cache: scratch + "/cache")

@@ -190,3 +190,15 @@ extension ReliabilityCommandTests {
         #expect(json.contains("\"score\" : null"), "\(json)")
     }
 }
+
+extension ReliabilityCommandTests {
+    @Test("bench refuses shapes past the model's context and names an unwritable --json")
+    func benchLimits() throws {
+        let long = try CommandLineTool.run(["bench", "--shapes", "1x100000", "--decode-steps", "0"], environment: env)
+        #expect(long.status != 0 && long.stderr.contains("more than the model's context of 8192"), "\(long.stderr)")
+        let json = try CommandLineTool.run(
+            ["bench", "--shapes", "1x8", "--decode-steps", "0", "--repeats", "1", "--json", scratch + "/no/such/folder/b.json"],
+            environment: env)
+        #expect(json.status != 0 && json.stderr.contains("--json: cannot write"), "\(json.stderr)")
+    }
+}

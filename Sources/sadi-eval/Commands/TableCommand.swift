@@ -14,6 +14,10 @@ struct TableCommand: ParsableCommand {
     @Argument(help: "Folder of results files.") var directory: String = "results"
     @Option(help: "Compare the methods on this task: K and strength used, score, Δ to the baseline with its interval, wall time.")
     var task: String?
+    @Flag(
+        name: .customLong("include-partial"),
+        help: "Also show baselines scored with --limit (marked †); printed only, the files keep full runs.")
+    var includePartial = false
     @Option(name: .customLong("tasks-dir"), help: "Folder of task cards (default: $SADI_TASKS, ./tasks, or the checkout's tasks/).")
     var tasksDir: String?
 
@@ -30,6 +34,15 @@ struct TableCommand: ParsableCommand {
             print(MethodComparisonTable.markdown(results, task: task, methodOrder: MethodRegistry.standard.names), terminator: "")
         } else {
             let registry = TaskRegistry(cardsDirectory: tasksDir ?? TaskRegistry.defaultCardsDirectory())
+            if includePartial {
+                let catalog = LeaderboardCatalog(cards: try registry.loadedPlugins().map(\.card))
+                let board = Leaderboard(
+                    files: try ResultsFolder.collect(directory: directory), catalog: catalog, methodOrder: MethodRegistry.standard.names,
+                    includePartial: true)
+                print(board.markdown(), terminator: "")
+                FileHandle.standardError.write(Data("(printed only: \(directory)/LEADERBOARD.* keep full runs)\n".utf8))
+                return
+            }
             let board = try ResultTable.writeLeaderboard(outputDirectory: directory, registry: registry)
             print(board.markdown(), terminator: "")
         }

@@ -23,8 +23,8 @@ public struct Leaderboard: Sendable {
     public let methodOrder: [String]
 
     /// `methodOrder` orders methods within a model and protocol (after the baseline).
-    public init(files: [ResultFile], catalog: LeaderboardCatalog, methodOrder: [String]) {
-        selection = LeaderboardSelection(files: files, catalog: catalog)
+    public init(files: [ResultFile], catalog: LeaderboardCatalog, methodOrder: [String], includePartial: Bool = false) {
+        selection = LeaderboardSelection(files: files, catalog: catalog, includePartial: includePartial)
         self.methodOrder = methodOrder
         let test = selection.entries.filter { $0.kind == .test }
         // A top-level group with categories gets a category table; one of tasks a task table.

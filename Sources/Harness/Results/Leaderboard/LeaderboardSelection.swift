@@ -6,6 +6,8 @@
 ///   marked, next to that baseline;
 /// - one file per row and task: should two files claim the same (a folder renamed by hand),
 ///   the first by path counts.
+/// Asked for (`includePartial`, `table --include-partial`), limited baselines are shown too,
+/// marked as every limited cell is.
 public struct LeaderboardSelection: Sendable {
     public enum Exclusion: String, Sendable, CaseIterable, Codable {
         case notTestSplit = "scored on a pairs, validation or few-shot split"
@@ -18,7 +20,7 @@ public struct LeaderboardSelection: Sendable {
     /// How many files each reason kept out (reasons with none are absent).
     public let excluded: [Exclusion: Int]
 
-    public init(files: [ResultFile], catalog: LeaderboardCatalog) {
+    public init(files: [ResultFile], catalog: LeaderboardCatalog, includePartial: Bool = false) {
         var entries: [LeaderboardEntry] = []
         var excluded: [Exclusion: Int] = [:]
         var seen: Set<[String]> = []
@@ -37,7 +39,7 @@ public struct LeaderboardSelection: Sendable {
             // The tool writes a number; anything else still counts as limited, never as the whole split.
             let limit = limitText == "none" ? nil : (Int(limitText) ?? 0)
             let comparison = r.comparisons?[metric]
-            guard limit == nil || (r.method != "baseline" && comparison != nil) else {
+            guard limit == nil || includePartial || (r.method != "baseline" && comparison != nil) else {
                 excluded[.limitedBaseline, default: 0] += 1
                 continue
             }
