@@ -8,6 +8,8 @@ public struct EvaluationSettings: Sendable {
     public var prompt: String?
     /// Solved examples before every document (`--num-fewshot`).
     public var numFewshot: Int
+    /// A method fitted on the first N pairs only (`--pairs`); part of the results file's name.
+    public var pairLimit: Int? = nil
     public var method: String
     /// Method parameters as they should appear in the results (K, δ, policy, …).
     public var methodConfiguration: [String: String]
@@ -67,7 +69,7 @@ public struct Evaluation {
 
     /// The results file's name: the method, then whatever else changes the number, so a
     /// quick run (`--limit`, another split or prompt, few-shot, the official protocol) never
-    /// replaces the full run's file: `sadi-head.dev.first20.5shot.official`.
+    /// replaces the full run's file: `sadi-head.dev.first20.pairs40.5shot.official`.
     private var fileStem: String {
         var stem = settings.method
         let defaultSplit = task.card.splits(role: .test).first?.name
@@ -76,6 +78,7 @@ public struct Evaluation {
             stem += ".prompt-" + prompt
         }
         if let limit = settings.limit { stem += ".first\(limit)" }
+        if let pairs = settings.pairLimit { stem += ".pairs\(pairs)" }
         if settings.numFewshot > 0 { stem += ".\(settings.numFewshot)shot" }
         if settings.scoring == .official { stem += ".official" }
         return stem

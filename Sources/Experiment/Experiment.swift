@@ -45,6 +45,8 @@ public struct Experiment {
     ) throws -> (result: RunResult, evaluation: Evaluation) {
         var evaluation = evaluation
         evaluation.method = label ?? method.method
+        // Fitted on fewer pairs, the method gives another number: another results file.
+        if method.method != "baseline" && method.interventionFile == nil { evaluation.pairLimit = method.fitting.pairLimit }
         var plan: InterventionPlan? = nil
         if let given {
             plan = given.plan

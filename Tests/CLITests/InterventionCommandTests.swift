@@ -53,7 +53,7 @@ struct InterventionCommandTests {
                 "--limit", "8", "--output-dir", out, "--export-control-vector", file,
             ], environment: env)
         #expect(run.status == 0, "\(run.stderr)")
-        let result = try RunResult.read(path: out + "/" + Self.modelDir + "/caa.first8.json")
+        let result = try RunResult.read(path: out + "/" + Self.modelDir + "/caa.first8.pairs40.json")
         #expect(result.configuration["k"] == "12" && result.configuration["pairs"] == "40")
         let gguf = try GGUFFile(path: file)
         #expect(gguf.metadata["general.architecture"]?.string == "controlvector")
@@ -72,7 +72,7 @@ struct InterventionCommandTests {
                 "--limit", "8", "--output-dir", out,
             ], environment: env)
         #expect(run.status == 0, "\(run.stderr)")
-        let result = try RunResult.read(path: out + "/" + Self.modelDir + "/iti.first8.json")
+        let result = try RunResult.read(path: out + "/" + Self.modelDir + "/iti.first8.pairs40.json")
         #expect(
             result.configuration["k"] == "4" && result.configuration["strength"] == "5.0" && result.configuration["chosen_by"] == "flags")
         #expect(result.comparisons?["acc"]?.n == 8)
@@ -99,7 +99,7 @@ struct InterventionCommandTests {
                 "--split", "validation", "--limit", "8", "--output-dir", out,
             ], environment: env)
         #expect(single.status == 0, "\(single.stderr)")
-        let result = try RunResult.read(path: out + "/" + Self.modelDir + "/iti.validation.first8.json")
+        let result = try RunResult.read(path: out + "/" + Self.modelDir + "/iti.validation.first8.pairs40.json")
         #expect(result.metrics["acc"]?.value == cells[1]["score"] as? Double, "run \(result.metrics["acc"]!.value) vs sweep \(cells[1])")
     }
 
@@ -112,7 +112,7 @@ struct InterventionCommandTests {
                 "--k", "1", "--strength", "15", "--pairs", "40", "--limit", "8", "--output-dir", out,
             ], environment: env)
         #expect(run.status == 0, "\(run.stderr)")
-        let result = try RunResult.read(path: out + "/" + Self.modelDir + "/sadi-head.first8.official.json")
+        let result = try RunResult.read(path: out + "/" + Self.modelDir + "/sadi-head.first8.pairs40.official.json")
         #expect(result.metricOrder == ["exact_match"] && result.prompt == "sadi")
         #expect(result.configuration["application"] == "two-pass")
         #expect(result.comparisons?["exact_match"]?.n == 8)

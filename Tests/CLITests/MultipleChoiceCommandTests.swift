@@ -41,9 +41,9 @@ struct MultipleChoiceCommandTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("| task | baseline | sadi-head | sadi-head@copa |"), "\(result.stdout)")
         let folder = out + "/\(Self.modelDir)/xcopa_sw/"
-        let crossLingual = try RunResult.read(path: folder + "sadi-head@copa.first6.json")
+        let crossLingual = try RunResult.read(path: folder + "sadi-head@copa.first6.pairs8.json")
         #expect(crossLingual.method == "sadi-head@copa" && crossLingual.configuration["fit_task"] == "copa")
-        let own = try RunResult.read(path: folder + "sadi-head.first6.json")
+        let own = try RunResult.read(path: folder + "sadi-head.first6.pairs8.json")
         #expect(own.configuration["fit_task"] == nil)
         // The COPA fit chose on COPA's validation split (100 items), the per-language fit on
         // the language's (30).

@@ -43,14 +43,14 @@ struct ReliabilityCommandTests {
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stderr.contains("resuming with the intervention fitted and chosen before"), "\(again.stderr)")
         #expect(!again.stderr.contains("fitting sadi-head"), "the resumed run fitted again")
-        let a = try RunResult.read(path: whole + "/\(Self.modelDir)/copa/sadi-head.first64.json")
-        let b = try RunResult.read(path: resumed + "/\(Self.modelDir)/copa/sadi-head.first64.json")
+        let a = try RunResult.read(path: whole + "/\(Self.modelDir)/copa/sadi-head.first64.pairs40.json")
+        let b = try RunResult.read(path: resumed + "/\(Self.modelDir)/copa/sadi-head.first64.pairs40.json")
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         #expect(try encoder.encode(a.metrics) == encoder.encode(b.metrics), "grid at \(gridPoint), scoring at \(scorePoint)")
         #expect(try encoder.encode(a.comparisons) == encoder.encode(b.comparisons))
         #expect(a.configuration["k"] == b.configuration["k"] && a.configuration["strength"] == b.configuration["strength"])
-        #expect(files(in: resumed + "/\(Self.modelDir)/copa") == ["sadi-head.first64.json"])
+        #expect(files(in: resumed + "/\(Self.modelDir)/copa") == ["sadi-head.first64.pairs40.json"])
     }
 
     /// The largest `] done/total` a progress line after `label` shows (0 before any), short of
@@ -92,7 +92,7 @@ struct ReliabilityCommandTests {
             ["--task", "copa", "--method", "caa", "--k", "5", "--strength", "-2", "--pairs", "4", "--limit", "4", "--output-dir", out],
             environment: env)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try RunResult.read(path: out + "/\(Self.modelDir)/copa/caa.first4.json").configuration["strength"] == "-2.0")
+        #expect(try RunResult.read(path: out + "/\(Self.modelDir)/copa/caa.first4.pairs4.json").configuration["strength"] == "-2.0")
         let list = try CommandLineTool.run(
             [
                 "sweep", "--task", "copa", "--method", "caa", "--k", "5", "--strength", "-4,-2", "--pairs", "4", "--limit", "4",

@@ -28,7 +28,7 @@ struct ToolCommandTests {
                 "--pairs", "16", "--limit", "6", "--output-dir", out,
             ], environment: env)
         #expect(run.status == 0, "\(m.name): \(run.stderr)")
-        let result = try RunResult.read(path: out + "/SmolLM2-135M-Instruct.Q4_1/copa/\(m.name).first6.json")
+        let result = try RunResult.read(path: out + "/SmolLM2-135M-Instruct.Q4_1/copa/\(m.name).first6.pairs16.json")
         #expect(result.method == m.name && result.items == 6)
         #expect(result.configuration["k"] == m.k && result.configuration["strength"].flatMap(Double.init) == Double(m.strength))
         #expect(result.configuration["site"] == m.site && result.configuration["chosen_by"] == "flags")
