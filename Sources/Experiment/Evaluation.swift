@@ -125,9 +125,11 @@ public struct Evaluation {
         configuration["limit"] = settings.limit.map(String.init) ?? "none"
         configuration["seed"] = String(settings.seed)
         configuration["num_fewshot"] = String(settings.numFewshot)
-        // The journal names what defines the run, not how long its fit took.
+        // The journal names what defines the run, not how long its fit took; the chosen
+        // K, strength and units are in it, the request that chose them is not (a journal
+        // of the same edits resumes whichever request chose them).
         let header = RunJournal.Header(
-            run: configuration.filter { !$0.key.hasSuffix("_seconds") }.merging([
+            run: configuration.filter { !$0.key.hasSuffix("_seconds") && $0.key != "request" }.merging([
                 "task": task.card.task, "split": split.name, "prompt": prompt.name, "method": settings.method,
                 "model_sha256": model.sha256,
                 "batch_size": String(settings.batchSize), "protocol": settings.scoring.rawValue,

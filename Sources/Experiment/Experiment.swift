@@ -43,10 +43,8 @@ public struct Experiment {
     public func run(
         _ evaluation: EvaluationSettings, method: MethodSettings, prepared given: Prepared? = nil, label: String? = nil
     ) throws -> (result: RunResult, evaluation: Evaluation) {
-        var evaluation = evaluation
-        evaluation.method = label ?? method.method
         // Fitted on fewer pairs, the method gives another number: another results file.
-        if method.method != "baseline" && method.interventionFile == nil { evaluation.pairLimit = method.fitting.pairLimit }
+        var evaluation = resolved(evaluation, method: method, label: label)
         var plan: InterventionPlan? = nil
         if let given {
             plan = given.plan
@@ -84,6 +82,9 @@ public struct Experiment {
         } else {
             evaluation.methodConfiguration = ["protocol": evaluation.scoring.rawValue]
         }
+        // Recorded so a sweep can tell a finished run of these very settings (--reuse-results).
+        evaluation.methodConfiguration["request"] = Self.digest(
+            request(method, evaluation: evaluation, fitTask: given?.configuration["fit_task"]))
         let run = Evaluation(task: task, model: model, store: store, settings: evaluation, scorers: scorers)
         let progress = reporter.progress("\(task.card.task) \(method.method)")
         return (try run.run(intervention: plan, progress: progress), run)

@@ -40,38 +40,60 @@ public struct MethodSweep {
     }
 
     /// Runs every column on every task; `settings(method)` gives each method's settings.
+    /// With `reuseResults`, a cell whose finished results file was made for the same
+    /// settings is read instead of run again (an interrupted sweep picks up where it was),
+    /// and a method is fitted on `fitTask` only when some task still needs it.
     public func run(
         tasks: [any BenchmarkTask], methods: [String], fitTask: (any BenchmarkTask)?, evaluation: EvaluationSettings,
-        settings: (String) throws -> MethodSettings, name: String
+        settings: (String) throws -> MethodSettings, name: String, reuseResults: Bool = false
     ) throws -> (report: Report, stem: String) {
         var columns = methods
-        var prepared: [String: Experiment.Prepared] = [:]
-        if let fitTask {
-            let experiment = Experiment(task: fitTask, model: model, store: store, reporter: reporter)
-            for method in methods {
-                guard let chosen = try experiment.methods.method(named: method) else { continue }
-                reporter.status("fitting \(method) on \(fitTask.card.task) for every task…")
-                var fitted = try experiment.prepare(
-                    chosen, try settings(method), scoring: evaluation.scoring, prompt: evaluation.prompt,
-                    numFewshot: evaluation.numFewshot, batchSize: evaluation.batchSize)
-                fitted.configuration["fit_task"] = fitTask.card.task
-                prepared[method] = fitted
-                columns.append("\(method)@\(fitTask.card.task)")
+        let fitExperiment = fitTask.map { Experiment(task: $0, model: model, store: store, reporter: reporter) }
+        if let fitExperiment {
+            for method in methods where try fitExperiment.methods.method(named: method) != nil {
+                columns.append("\(method)@\(fitExperiment.task.card.task)")
             }
+        }
+        var prepared: [String: Experiment.Prepared] = [:]
+        func fitted(_ method: String) throws -> Experiment.Prepared? {
+            guard let fitExperiment, let chosen = try fitExperiment.methods.method(named: method) else { return nil }
+            if let done = prepared[method] { return done }
+            reporter.status("fitting \(method) on \(fitExperiment.task.card.task) for every task…")
+            var fit = try fitExperiment.prepare(
+                chosen, try settings(method), scoring: evaluation.scoring, prompt: evaluation.prompt,
+                numFewshot: evaluation.numFewshot, batchSize: evaluation.batchSize)
+            fit.configuration["fit_task"] = fitExperiment.task.card.task
+            prepared[method] = fit
+            return fit
         }
         var cells: [Cell] = []
         for task in tasks {
             let experiment = Experiment(task: task, model: model, store: store, reporter: reporter)
             for column in columns {
                 let parts = column.split(separator: "@", maxSplits: 1).map(String.init)
-                let method = parts[0]
-                let (result, run) = try experiment.run(
-                    evaluation, method: try settings(method), prepared: parts.count > 1 ? prepared[method] : nil,
-                    label: parts.count > 1 ? column : nil)
+                let method = try settings(parts[0])
+                let label = parts.count > 1 ? column : nil
+                let result: RunResult
+                if reuseResults,
+                    let finished = experiment.finished(evaluation, method: method, label: label, fitTask: parts.count > 1 ? parts[1] : nil)
+                {
+                    result = finished.result
+                    reporter.status(
+                        "\(task.card.task) \(column): reusing \(finished.path) (\(finished.result.created), \(finished.result.gitCommit))"
+                            + (finished.requestChecked
+                                ? "" : "; made before results recorded their request, its fitting flags are not compared"))
+                } else {
+                    result = try experiment.run(
+                        evaluation, method: method, prepared: parts.count > 1 ? try fitted(parts[0]) : nil, label: label
+                    ).result
+                }
+                let path = Evaluation(
+                    task: task, model: model, store: store, settings: experiment.resolved(evaluation, method: method, label: label)
+                ).resultPath
                 guard let metric = result.metricOrder.first, let value = result.metrics[metric] else { continue }
                 cells.append(
                     Cell(
-                        task: task.card.task, column: column, metric: metric, value: value, results: run.resultPath,
+                        task: task.card.task, column: column, metric: metric, value: value, results: path,
                         wallSeconds: result.wallSeconds))
                 reporter.status(String(format: "%@ %@: %@ %.4f (%.0f s)", task.card.task, column, metric, value.value, result.wallSeconds))
             }

@@ -53,6 +53,23 @@ struct MultipleChoiceCommandTests {
         #expect(summary.columns == ["baseline", "sadi-head", "sadi-head@copa"] && summary.tasks == ["xcopa_sw"])
         let svg = try String(contentsOfFile: out + "/\(Self.modelDir)/sweep-xcopa-fit-copa.svg", encoding: .utf8)
         #expect(svg.components(separatedBy: "data-value=").count - 1 == 3)
+
+        // Run again with --reuse-results: every cell is read back, nothing is fitted.
+        let arguments = [
+            "sweep", "--task", "xcopa_sw", "--method", "baseline,sadi-head", "--fit-task", "copa", "--k", "1", "--pairs", "8",
+            "--limit", "6", "--output-dir", out, "--reuse-results",
+        ]
+        let again = try CommandLineTool.run(arguments + ["--strength", "5"], environment: env)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.components(separatedBy: ": reusing ").count - 1 == 3, "\(again.stderr)")
+        #expect(!again.stderr.contains("fitting"), "\(again.stderr)")
+        #expect(try RunResult.read(path: folder + "sadi-head@copa.first6.pairs8.json") == crossLingual)
+        // Another strength is another request: the methods run again, the baseline is reused.
+        let changed = try CommandLineTool.run(arguments + ["--strength", "3"], environment: env)
+        #expect(changed.status == 0, "\(changed.stderr)")
+        #expect(changed.stderr.components(separatedBy: ": reusing ").count - 1 == 1, "\(changed.stderr)")
+        #expect(try RunResult.read(path: folder + "sadi-head@copa.first6.pairs8.json").configuration["strength"] == "3.0")
+        #expect(try RunResult.read(path: folder + "sadi-head.first6.pairs8.json").configuration["strength"] == "3.0")
     }
 
     @Test("a method on a split that shares documents with its pairs is refused; the baseline may score it")

@@ -39,6 +39,12 @@ struct SweepCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed (sadi-random's units).") var seed: UInt64 = 1234
     @Option(name: .customLong("batch-size"), help: "Documents per forward batch.") var batchSize: Int = 32
     @Option(name: .customLong("output-dir"), help: "Folder for results.") var outputDir: String = "results"
+    @Flag(
+        name: .customLong("reuse-results"),
+        help:
+            "Tasks × methods sweep: read a cell's finished results file instead of running it again when it was made for the same model, split, prompt, protocol, limit, seed, few-shot count, batch size and request (resumes an interrupted sweep)."
+    )
+    var reuseResults = false
 
     /// The methods `--method` names, in order.
     var methods: [String] { method.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
@@ -57,6 +63,11 @@ struct SweepCommand: ParsableCommand {
                         valid: (isMethodSweep ? ["baseline"] : []) + MethodRegistry.standard.methods.map(\.name)
                     ).description)
             }
+        }
+        if reuseResults && !isMethodSweep {
+            throw ValidationError(
+                "--reuse-results applies to a tasks × methods sweep (several methods, baseline or --fit-task); a K × δ sweep of one method always scores its grid"
+            )
         }
         if isMethodSweep && split != nil {
             throw ValidationError("--split: a tasks × methods sweep scores each task's test split and chooses on its validation split")
@@ -126,7 +137,7 @@ struct SweepCommand: ParsableCommand {
                 settings: { method in
                     MethodSettings(
                         method: method, fitting: fittingOptions, application: fitting.application, ks: ks, strengths: strengths)
-                }, name: name)
+                }, name: name, reuseResults: reuseResults)
         print(MethodSweep.markdown(report))
         print("wrote \(stem).json, .md, .svg")
         try ResultTable.writeLeaderboard(outputDirectory: outputDir, registry: TaskRegistry(cardsDirectory: common.cardsDirectory))
