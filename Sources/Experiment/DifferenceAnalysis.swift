@@ -113,7 +113,7 @@ extension Experiment {
         for kind in SteeredUnitKind.allCases { try kind.method.checkKs([1], options: options, shape: shape) }
         let items = TaskItems(task: task, store: store, scoring: settings.scoring, numFewshot: settings.numFewshot)
         let pairs = try contrastivePairs(
-            items, limit: options.pairLimit, for: "analyze", otherwise: "analyze tasks whose pairs split is multiple-choice")
+            items, options: options, for: "analyze", otherwise: "analyze tasks whose pairs split is multiple-choice")
         var data = FittingData(
             model: model.loaded, pairs: pairs, validationPairs: { [] }, options: options, batchSize: settings.batchSize)
         let start = Date()

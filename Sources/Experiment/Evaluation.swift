@@ -10,6 +10,10 @@ public struct EvaluationSettings: Sendable {
     public var numFewshot: Int
     /// A method fitted on the first N pairs only (`--pairs`); part of the results file's name.
     public var pairLimit: Int? = nil
+    /// A method fitted on another split (`--pairs-split`) or with another fit prompt
+    /// (`--fit-prompt`, when not the protocol's); both are part of the results file's name.
+    public var pairsSplit: String? = nil
+    public var fitPrompt: FitPrompt? = nil
     public var method: String
     /// Method parameters as they should appear in the results (K, δ, policy, …).
     public var methodConfiguration: [String: String]
@@ -69,7 +73,7 @@ public struct Evaluation {
 
     /// The results file's name: the method, then whatever else changes the number, so a
     /// quick run (`--limit`, another split or prompt, few-shot, the official protocol) never
-    /// replaces the full run's file: `sadi-head.dev.first20.pairs40.5shot.official`.
+    /// replaces the full run's file: `sadi-head.dev.first20.pairs40.pairs-dev.5shot.official`.
     private var fileStem: String {
         var stem = settings.method
         let defaultSplit = task.card.splits(role: .test).first?.name
@@ -79,6 +83,8 @@ public struct Evaluation {
         }
         if let limit = settings.limit { stem += ".first\(limit)" }
         if let pairs = settings.pairLimit { stem += ".pairs\(pairs)" }
+        if let split = settings.pairsSplit, split != task.card.splits(role: .pairs).first?.name { stem += ".pairs-" + split }
+        if let prompt = settings.fitPrompt { stem += ".fit-" + prompt.rawValue }
         if settings.numFewshot > 0 { stem += ".\(settings.numFewshot)shot" }
         if settings.scoring == .official { stem += ".official" }
         return stem

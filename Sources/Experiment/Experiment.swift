@@ -52,6 +52,7 @@ public struct Experiment {
             evaluation.validationGrid = given.grid?.cells
         } else if let chosen = try methods.method(named: method.method) {
             let scored = try task.split(named: evaluation.split, role: .test)
+            if method.interventionFile == nil { try checkScored(scored, fittedOn: try pairsSplit(method.fitting), method: method.method) }
             if scored.overlaps {
                 throw HarnessError.invalidInput(
                     "--split \(scored.name) of task \(task.card.task) shares documents with the splits \(method.method) is fitted and tuned on, so its score would be inflated; score methods on the test split, or --method baseline on \(scored.name)"
@@ -128,6 +129,8 @@ public struct Experiment {
             "protocol": scoring.rawValue, "position": options.position.rawValue,
             "policy": (options.policy ?? method.defaultPolicy).rawValue, "application": options.application.rawValue,
             "layers": options.layers.map { "\($0.lowerBound)-\($0.upperBound)" } ?? "all",
+            "pairs_split": try pairsSplit(options).name,
+            "fit_prompt": (options.fitPrompt ?? scoring.fitPrompt(of: task.card)).rawValue,
         ]
         configuration.merge(fitted.settings) { $1 }
         configuration["fit_seconds"] = String(format: "%.1f", Date().timeIntervalSince(fitStart))
@@ -137,6 +140,7 @@ public struct Experiment {
             (k, strength) = (givenK, givenStrength)
             configuration["chosen_by"] = "flags"
         } else {
+            try checkValidation(fittedOn: try pairsSplit(options))
             let strengths = settings.strength.map { [$0] } ?? settings.strengths ?? method.defaultStrengths
             let validation = try items.instances(role: .validation).instances
             let scorer = try selectionScorer(scoring)
@@ -182,29 +186,80 @@ public struct Experiment {
         return Prepared(plan: plan, configuration: configuration, grid: search, artifact: artifact.plan == plan ? artifact : nil)
     }
 
-    /// Fits `method` on the card's pairs split; methods that rank on held-out pairs get the
+    /// Fits `method` on the pairs split; methods that rank on held-out pairs get the
     /// validation split's.
     public func fit(_ method: any InterventionMethod, options: FittingOptions, items: TaskItems, batchSize: Int) throws
         -> any FittedMethod
     {
         let pairs = try contrastivePairs(
-            items, limit: options.pairLimit, for: "--method \(method.name)", otherwise: "run it with --method baseline")
+            items, options: options, for: "--method \(method.name)", otherwise: "run it with --method baseline")
+        let prompt = options.fitPrompt ?? items.scoring.fitPrompt(of: task.card)
         return try method.fit(
             FittingData(
-                model: model.loaded, pairs: pairs, validationPairs: { try items.pairs(role: .validation) },
+                model: model.loaded, pairs: pairs,
+                validationPairs: { try items.pairs(role: .validation).map { prompt == .stripped ? $0.stripped : $0 } },
                 options: options, batchSize: batchSize))
     }
 
-    /// The pairs split's contrastive pairs (the first `limit`), refused with the reason when
-    /// the task gives none: `who` is the flag or command that needs them, `otherwise` the way out.
-    func contrastivePairs(_ items: TaskItems, limit: Int?, for who: String, otherwise: String) throws -> [ContrastivePair] {
-        let pairs = try items.pairs(role: .pairs, limit: limit)
+    /// The split `--pairs-split` names, else the card's first `pairs` split.
+    public func pairsSplit(_ options: FittingOptions) throws -> TaskCard.Split {
+        guard let name = options.pairsSplit else { return try task.split(role: .pairs) }
+        guard let split = task.card.splits.first(where: { $0.name == name }) else {
+            throw HarnessError.unknownName(kind: "split", flag: "--pairs-split", given: name, valid: task.card.splits.map(\.name))
+        }
+        return split
+    }
+
+    /// The pairs split's contrastive pairs as the fit prompt writes them (SADI's stripped
+    /// text skips pairs past 700 tokens, as its code does), the first `--pairs` of them;
+    /// refused with the reason when the task gives none: `who` is the flag or command that
+    /// needs them, `otherwise` the way out.
+    func contrastivePairs(_ items: TaskItems, options: FittingOptions, for who: String, otherwise: String) throws
+        -> [ContrastivePair]
+    {
+        let all = try items.pairs(split: try pairsSplit(options).name, role: .pairs)
+        var (pairs, skipped) = try ContrastivePair.fitting(
+            all, prompt: options.fitPrompt ?? items.scoring.fitPrompt(of: task.card), tokenizer: model.loaded.tokenizer)
+        if skipped > 0 {
+            reporter.status("skipped \(skipped) of \(all.count) pairs longer than \(FitPrompt.tokenLimit) tokens, as SADI's code does")
+        }
+        if let limit = options.pairLimit { pairs = Array(pairs.prefix(limit)) }
+        if pairs.isEmpty, !all.isEmpty {
+            throw HarnessError.invalidInput(
+                "\(who): every pair of task \(task.card.task)'s split \(try pairsSplit(options).name) is longer than \(FitPrompt.tokenLimit) tokens, the length SADI's stripped fit prompt skips; fit with --fit-prompt scored"
+            )
+        }
         guard !pairs.isEmpty else {
             throw HarnessError.invalidInput(
                 "\(who): the pairs split of task \(task.card.task) gives no contrastive pairs; methods are fitted on multiple-choice documents or on generations with right and wrong answer sets, and this task's documents are \(task.card.outputType.rawValue) with \(task.card.outputType == .generateUntil ? "accepted answers only" : "no right choice"); \(otherwise)"
             )
         }
         return pairs
+    }
+
+    /// K and strength are chosen on the validation split only when there is one and it
+    /// shares no document with the pairs: chosen on what it was fitted on, a method looks
+    /// better than it is.
+    func checkValidation(fittedOn pairs: TaskCard.Split) throws {
+        guard let validation = task.card.splits(role: .validation).first else {
+            throw HarnessError.invalidInput(
+                "task \(task.card.task) has no validation split to choose K and strength on; give --k and --strength, or score the grid with `sadi-eval sweep --split test` (exploration)"
+            )
+        }
+        if task.sharesDocuments(pairs, validation) {
+            throw HarnessError.invalidInput(
+                "the pairs split \(pairs.name) of task \(task.card.task) shares documents with its validation split \(validation.name), so K and strength chosen there would be inflated; give --k and --strength, or fit on a split disjoint from validation"
+            )
+        }
+    }
+
+    /// A method is never scored on documents it was fitted on.
+    func checkScored(_ scored: TaskCard.Split, fittedOn pairs: TaskCard.Split, method: String) throws {
+        if task.sharesDocuments(pairs, scored) {
+            throw HarnessError.invalidInput(
+                "--split \(scored.name) of task \(task.card.task) shares documents with the pairs split \(pairs.name) \(method) is fitted on, so its score would be inflated; score another split or fit on another --pairs-split"
+            )
+        }
     }
 
     /// The metric validation maximises: the protocol's first.

@@ -43,7 +43,11 @@ extension Experiment {
     func resolved(_ evaluation: EvaluationSettings, method: MethodSettings, label: String?) -> EvaluationSettings {
         var evaluation = evaluation
         evaluation.method = label ?? method.method
-        if method.method != "baseline" && method.interventionFile == nil { evaluation.pairLimit = method.fitting.pairLimit }
+        if method.method != "baseline" && method.interventionFile == nil {
+            evaluation.pairLimit = method.fitting.pairLimit
+            evaluation.pairsSplit = method.fitting.pairsSplit
+            evaluation.fitPrompt = method.fitting.fitPrompt.flatMap { $0 == evaluation.scoring.fitPrompt(of: task.card) ? nil : $0 }
+        }
         return evaluation
     }
 

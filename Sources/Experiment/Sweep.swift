@@ -32,6 +32,8 @@ public struct SweepSettings: Sendable {
 public struct SweepReport: Codable, Sendable {
     public let task, split, method, scoring, application: String
     public let items, pairs: Int
+    /// The split the pairs came from and how their text was written.
+    public let pairsSplit, fitPrompt: String
     public let fitSeconds, gridSeconds: Double
     public let grid: GridSearch.Result
 }
@@ -51,6 +53,10 @@ extension Experiment {
         let strengths = settings.method.strengths ?? method.defaultStrengths
         try method.checkKs(ks, options: options, shape: shape)
         let items = TaskItems(task: task, store: store, scoring: settings.scoring, numFewshot: settings.numFewshot)
+        let pairsSplit = try pairsSplit(options)
+        let scored = try task.split(named: settings.split, role: .validation)
+        try checkScored(scored, fittedOn: pairsSplit, method: method.name)
+        let fitPrompt = options.fitPrompt ?? settings.scoring.fitPrompt(of: task.card)
         let fitStart = Date()
         let fitted = try fit(method, options: options, items: items, batchSize: settings.batchSize)
         let fitSeconds = Date().timeIntervalSince(fitStart)
@@ -70,12 +76,16 @@ extension Experiment {
             higherIsBetter: true, decimals: 1, scale: 100)
         let stem = RunResult.path(
             outputDirectory: settings.outputDirectory, model: model.loaded.fileStem, task: task.card.task,
-            method: "sweep-\(method.name)-\(split.name)" + (settings.numFewshot > 0 ? ".\(settings.numFewshot)shot" : "")
+            method: "sweep-\(method.name)-\(split.name)"
+                + (pairsSplit.name != task.card.splits(role: .pairs).first?.name ? ".pairs-\(pairsSplit.name)" : "")
+                + (fitPrompt != settings.scoring.fitPrompt(of: task.card) ? ".fit-\(fitPrompt.rawValue)" : "")
+                + (settings.numFewshot > 0 ? ".\(settings.numFewshot)shot" : "")
                 + (settings.scoring == .official ? ".official" : ""),
             suffix: "")
         let report = SweepReport(
             task: task.card.task, split: split.name, method: method.name, scoring: settings.scoring.rawValue,
             application: options.application.rawValue, items: instances.count, pairs: fitted.pairCount,
+            pairsSplit: pairsSplit.name, fitPrompt: fitPrompt.rawValue,
             fitSeconds: fitSeconds, gridSeconds: grid.seconds, grid: grid)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -37,10 +37,10 @@ public struct TaskItems {
         return (split, prompt, instances)
     }
 
-    /// Contrastive pairs of the card's split with `role` (one per wrong choice), the first
-    /// `limit` of them if set.
-    public func pairs(role: TaskCard.Role, limit: Int? = nil) throws -> [ContrastivePair] {
-        let all = try instances(role: role).instances.flatMap(ContrastivePair.pairs(from:))
+    /// Contrastive pairs of the split named `split`, else the card's first split with `role`
+    /// (one per wrong choice), the first `limit` of them if set.
+    public func pairs(split: String? = nil, role: TaskCard.Role, limit: Int? = nil) throws -> [ContrastivePair] {
+        let all = try instances(split: split, role: role).instances.flatMap(ContrastivePair.pairs(from:))
         return limit.map { Array(all.prefix($0)) } ?? all
     }
 }

@@ -174,7 +174,7 @@ struct RunCommandTests {
         #expect(tasks.status == 0)
         #expect(
             tasks.stdout.contains(
-                "| copa | multiple_choice | pairs (pairs), validation (validation), test (test) | lm-eval, sadi | acc, acc_norm | sadi: exact_match |"
+                "| copa | multiple_choice | pairs (pairs), validation (validation), test (test), dev (pairs) | lm-eval, sadi | acc, acc_norm | sadi: exact_match |"
             ),
             "\(tasks.stdout)")
         // The committed results, copied so that `table` writes its files into the copy: the

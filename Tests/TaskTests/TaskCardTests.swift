@@ -13,7 +13,9 @@ struct TaskCardTests {
         #expect(card.outputType == .multipleChoice)
         #expect(card.metrics == [MetricSpec("acc"), MetricSpec("acc_norm")])
         #expect(
-            card.official == TaskCard.OfficialProtocol(prompt: "sadi", metrics: [MetricSpec("exact_match", options: ["normalise": "sadi"])])
+            card.official
+                == TaskCard.OfficialProtocol(
+                    prompt: "sadi", metrics: [MetricSpec("exact_match", options: ["normalise": "sadi"])], fitPrompt: .stripped)
         )
         #expect(try card.prompt(named: "sadi").trailingWhitespace == .context)
         #expect(card.defaultPrompt.trailingWhitespace == .continuation)
@@ -25,8 +27,9 @@ struct TaskCardTests {
                     sha256: "6251d7d99de4cbc6a2c3323923213e5e73071d286039b97a0908736e2be093bc",
                     archive: ArchiveMember(member: "COPA-resources/datasets/copa-dev.xml", sha256: archive)))
         #expect(card.files["test"]?.archive?.member == "COPA-resources/datasets/copa-test.xml")
-        #expect(card.splits.map(\.name) == ["pairs", "validation", "test"])
-        #expect(card.splits.map(\.role) == [.pairs, .validation, .test])
+        #expect(card.splits.map(\.name) == ["pairs", "validation", "test", "dev"])
+        #expect(card.splits.map(\.role) == [.pairs, .validation, .test, .pairs])
+        #expect(card.splits[3].overlaps && card.splits[3].subset == nil)
         #expect(card.splits[0].subset == TaskCard.Subset(seed: 1234, start: 0, count: 400))
         #expect(card.splits[1].subset == TaskCard.Subset(seed: 1234, start: 400, count: 100))
         #expect(card.splits[2].subset == nil)

@@ -8,7 +8,7 @@ import Testing
 @Suite("Every task's data")
 struct TaskDataTests {
     static let expectedCounts: [String: [String: Int]] = [
-        "copa": ["pairs": 400, "validation": 100, "test": 500],
+        "copa": ["pairs": 400, "validation": 100, "test": 500, "dev": 500],
         "storycloze_2016": ["pairs": 1571, "validation": 300, "val": 1871, "test": 1871],
         "boolq": ["pairs": 800, "validation": 270, "test": 2200, "dev": 3270],
         "winogrande": ["pairs": 400, "validation": 200, "test": 667, "dev": 1267],

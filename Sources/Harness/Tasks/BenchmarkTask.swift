@@ -53,6 +53,13 @@ extension BenchmarkTask {
         return split
     }
 
+    /// Whether two splits may hold the same document: the same split, or splits of one
+    /// file of which one is marked `overlaps` or is the whole file (lint keeps other splits
+    /// of one file disjoint subsets).
+    public func sharesDocuments(_ a: TaskCard.Split, _ b: TaskCard.Split) -> Bool {
+        a.name == b.name || (a.file == b.file && (a.overlaps || b.overlaps || a.subset == nil || b.subset == nil))
+    }
+
     /// The documents of a split: its file fetched through `store`, parsed, and its seeded
     /// subset taken.
     public func documents(split: TaskCard.Split, store: DataStore) throws -> [Document] {

@@ -55,13 +55,18 @@ extension TaskCard.Prompt.TrailingWhitespace {
 }
 
 extension TaskCard.OfficialProtocol {
-    enum CodingKeys: String, CodingKey, CaseIterable { case prompt, metrics }
+    enum CodingKeys: String, CodingKey, CaseIterable { case prompt, metrics, fitPrompt = "fit_prompt" }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
         prompt = try container.decode(String.self, forKey: .prompt)
         metrics = try container.decode([MetricSpec].self, forKey: .metrics)
+        fitPrompt = try container.decodeIfPresent(FitPrompt.self, forKey: .fitPrompt)
     }
+}
+
+extension FitPrompt {
+    public init(from decoder: any Decoder) throws { self = try decodeCardEnum(decoder, what: "fit prompt") }
 }
 
 extension TaskCard.GenerationEntry {

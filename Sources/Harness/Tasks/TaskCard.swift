@@ -48,10 +48,13 @@ public struct TaskCard: Sendable, Hashable, Codable {
     public struct OfficialProtocol: Sendable, Hashable, Codable {
         public let prompt: String
         public let metrics: [MetricSpec]
+        /// How the released code writes the pairs it fits on (`fit_prompt`; absent: as scored).
+        public let fitPrompt: FitPrompt?
 
-        public init(prompt: String, metrics: [MetricSpec]) {
+        public init(prompt: String, metrics: [MetricSpec], fitPrompt: FitPrompt? = nil) {
             self.prompt = prompt
             self.metrics = metrics
+            self.fitPrompt = fitPrompt
         }
     }
 

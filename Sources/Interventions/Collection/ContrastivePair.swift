@@ -1,4 +1,5 @@
 import Harness
+import Tokenizers
 
 /// A prompt with its right and its wrong answer: what interventions are fitted on. The two
 /// answers usually share their context; a task whose choices differ in context
@@ -44,6 +45,32 @@ public struct ContrastivePair: Sendable, Hashable, Codable {
         default:
             return []
         }
+    }
+
+    /// The pair as SADI's code writes it for fitting (`FitPrompt.stripped`): each context and
+    /// answer stripped as Python's `str.strip` strips, joined by one space, so the text is
+    /// `f'{q.strip()} {ref.strip()}'` and tokenises whole.
+    public var stripped: ContrastivePair {
+        ContrastivePair(
+            context: PythonText.stripped(context), positive: " " + PythonText.stripped(positive),
+            negative: " " + PythonText.stripped(negative), negativeContext: negativeContext.map(PythonText.stripped),
+            splitTrailingWhitespace: true)
+    }
+
+    /// The token count of prompt + right answer, as SADI's code measures it before skipping a pair.
+    public func positiveTokenCount(_ tokenizer: any Tokenizer) throws -> Int {
+        let encoded = try requests[0].encode(with: tokenizer)
+        return encoded.context.count + encoded.continuation.count
+    }
+
+    /// `pairs` written as `prompt` says for fitting: unchanged when scored; stripped, without
+    /// the pairs whose right text passes `FitPrompt.tokenLimit` tokens, as SADI's code.
+    public static func fitting(_ pairs: [ContrastivePair], prompt: FitPrompt, tokenizer: any Tokenizer) throws
+        -> (pairs: [ContrastivePair], skipped: Int)
+    {
+        guard prompt == .stripped else { return (pairs, 0) }
+        let kept = try pairs.map(\.stripped).filter { try $0.positiveTokenCount(tokenizer) <= FitPrompt.tokenLimit }
+        return (kept, pairs.count - kept.count)
     }
 
     /// The two requests: prompt + right answer, prompt + wrong answer.

@@ -93,6 +93,10 @@ public struct FittingOptions: Sendable, Codable, Equatable {
     public var seed: UInt64 = 1234
     /// Fit on the first N contrastive pairs only (how much data does a method need?).
     public var pairLimit: Int? = nil
+    /// The split the pairs come from (nil: the card's first `pairs` split).
+    public var pairsSplit: String? = nil
+    /// How the pairs' text is written (nil: the protocol's, `ScoringProtocol.fitPrompt`).
+    public var fitPrompt: FitPrompt? = nil
 
     public init() {}
 }

@@ -22,10 +22,25 @@ struct FittingFlags: ParsableArguments {
     @Option(parsing: .unconditional, help: "Restrict units to layers FIRST-LAST, e.g. 10-20.") var layers: String?
     @Option(help: "Site kind for the ablations: attention-heads, mlp-gate, mlp-activation, mlp-output, residual.") var site: String?
     @Option(help: "Fit on the first N contrastive pairs only (default: the whole pairs split).") var pairs: Int?
+    @Option(
+        name: .customLong("pairs-split"),
+        help:
+            "Fit on this split of the card (default: its pairs split); e.g. copa's dev, all 500 items, as SADI's code fits. A split sharing documents with validation needs --k and --strength."
+    )
+    var pairsSplit: String?
+    @Option(
+        name: .customLong("fit-prompt"),
+        help:
+            "How pair texts are written for fitting: scored (as the task scores them) or stripped (SADI's code: f'{q.strip()} {a.strip()}', pairs past 700 tokens skipped). Default: the protocol's (the card's official fit_prompt under official)."
+    )
+    var fitPrompt: FitPrompt?
 
     func validate() throws {
         _ = try layerRange()
         if let pairs, pairs < 1 { throw ValidationError("--pairs must be at least 1, got \(pairs)") }
+        if let pairsSplit, pairsSplit.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--pairs-split is empty; name a split of the task's card (`sadi-eval tasks` lists them)")
+        }
     }
 
     func layerRange() throws -> ClosedRange<Int>? {
@@ -47,6 +62,8 @@ struct FittingFlags: ParsableArguments {
         options.siteKind = site
         options.seed = seed
         options.pairLimit = pairs
+        options.pairsSplit = pairsSplit
+        options.fitPrompt = fitPrompt
         return options
     }
 }
@@ -123,3 +140,4 @@ extension ScoringProtocol: ExpressibleByArgument {}
 extension ReadPosition: ExpressibleByArgument {}
 extension UnitRanking: ExpressibleByArgument {}
 extension HeadScoring: ExpressibleByArgument {}
+extension FitPrompt: ExpressibleByArgument {}

@@ -53,6 +53,7 @@ struct RunCommand: ParsableCommand {
             let ignored = [
                 ("--k", methodOptions.k != nil), ("--strength", methodOptions.strength != nil), ("--delta", methodOptions.delta != nil),
                 ("--ks", methodOptions.ks != nil), ("--strengths", methodOptions.strengths != nil), ("--pairs", fitting.pairs != nil),
+                ("--pairs-split", fitting.pairsSplit != nil), ("--fit-prompt", fitting.fitPrompt != nil),
                 ("--save-intervention", saveIntervention != nil), ("--export-control-vector", controlVector != nil),
             ].filter(\.1).map(\.0)
             if !ignored.isEmpty {
