@@ -70,6 +70,12 @@ public struct DifferenceAnalysis: Sendable {
     public let pairs: Int
     public let scoring: ScoringProtocol
     public let numFewshot: Int
+    /// The split the pairs came from and how their text was written.
+    public var pairsSplit: String = "pairs"
+    public var fitPrompt: FitPrompt = .scored
+    /// What the card and protocol fit on by default; other choices mark the folder's name.
+    public var defaultPairsSplit: String? = nil
+    public var defaultFitPrompt: FitPrompt = .scored
     public let seconds: Double
     public let kinds: [UnitDifferences]
 
@@ -126,8 +132,13 @@ extension Experiment {
                 kind: kind, fit: fit,
                 ranked: units.enumerated().map { RankedUnit(rank: $0 + 1, unit: $1, score: fit.scores[$1]) })
         }
-        return DifferenceAnalysis(
+        var analysis = DifferenceAnalysis(
             task: task.card.task, pairs: pairs.count, scoring: settings.scoring, numFewshot: settings.numFewshot,
             seconds: Date().timeIntervalSince(start), kinds: kinds)
+        analysis.pairsSplit = try pairsSplit(options).name
+        analysis.fitPrompt = options.fitPrompt ?? settings.scoring.fitPrompt(of: task.card)
+        analysis.defaultPairsSplit = task.card.splits(role: .pairs).first?.name
+        analysis.defaultFitPrompt = settings.scoring.fitPrompt(of: task.card)
+        return analysis
     }
 }

@@ -23,7 +23,9 @@ public struct DifferenceReport {
     }
 
     static func marks(_ analysis: DifferenceAnalysis) -> String {
-        (analysis.numFewshot > 0 ? ".\(analysis.numFewshot)shot" : "") + (analysis.scoring == .official ? ".official" : "")
+        (analysis.pairsSplit != (analysis.defaultPairsSplit ?? analysis.pairsSplit) ? ".pairs-\(analysis.pairsSplit)" : "")
+            + (analysis.fitPrompt != analysis.defaultFitPrompt ? ".fit-\(analysis.fitPrompt.rawValue)" : "")
+            + (analysis.numFewshot > 0 ? ".\(analysis.numFewshot)shot" : "") + (analysis.scoring == .official ? ".official" : "")
     }
 
     /// Writes every file; returns their paths in the order written.
@@ -59,7 +61,7 @@ public struct DifferenceReport {
         var lines = [
             "# Where the differences live: \(analysis.task)", "",
             "- model: \(model) (sha256 \(modelSHA256.prefix(12)))",
-            "- pairs: \(analysis.pairs) from the pairs split (\(analysis.scoring.rawValue) protocol"
+            "- pairs: \(analysis.pairs) from the split \(analysis.pairsSplit), written \(analysis.fitPrompt.rawValue) (\(analysis.scoring.rawValue) protocol"
                 + (analysis.numFewshot > 0 ? ", \(analysis.numFewshot)-shot)" : ")"),
             "- read at: \(options.position.rawValue); ranking: \(options.ranking.rawValue); head score: \(options.headScoring.rawValue)"
                 + (options.layers.map { "; layers \($0.lowerBound)-\($0.upperBound)" } ?? ""),

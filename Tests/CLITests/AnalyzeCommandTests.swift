@@ -49,7 +49,7 @@ struct AnalyzeCommandTests {
                 #expect(zip(mine, mine.dropFirst()).allSatisfy { $0.d >= $1.d }, "\(task) \(kind) not sorted by D")
             }
             let summary = try String(contentsOfFile: folder + "/summary.md", encoding: .utf8)
-            #expect(summary.contains("- pairs: 8 from the pairs split"), "\(summary)")
+            #expect(summary.contains("- pairs: 8 from the split pairs, written scored (harness protocol)"), "\(summary)")
             let heads = try String(contentsOfFile: folder + "/heads.svg", encoding: .utf8)
             #expect(heads.contains("attention heads by signed mean of D over the head&apos;s 64 dims"))
             #expect(heads.contains("class=\"legend\"") && heads.contains(">layer</text>") && heads.contains(">head</text>"))
@@ -71,6 +71,18 @@ struct AnalyzeCommandTests {
         let heads = try ranked("\(out)/\(Self.model)/copa/ranked.csv").filter { $0.kind == "heads" }.prefix(3)
         #expect(units.map { [$0["layer"] as? Int, $0["index"] as? Int] } == heads.map { [$0.layer, $0.index] })
         #expect(units.map { ($0["score"] as? Double).map(Float.init) } == heads.map(\.d))
+
+        // Fitted as SADI's code fits (official, COPA's whole dev): its own folder, never the one above.
+        let official = try CommandLineTool.run(
+            [
+                "analyze", "--task", "copa", "--protocol", "official", "--pairs-split", "dev", "--pairs", "8", "--top", "5", "--output-dir",
+                out,
+            ],
+            environment: env)
+        #expect(official.status == 0, "\(official.stderr)")
+        let summary = try String(contentsOfFile: "\(out)/\(Self.model)/copa.pairs-dev.official/summary.md", encoding: .utf8)
+        #expect(summary.contains("- pairs: 8 from the split dev, written stripped (official protocol)"), "\(summary)")
+        #expect(try ranked("\(out)/\(Self.model)/copa/ranked.csv").filter { $0.kind == "heads" }.count == 50)
     }
 
     @Test("flags analyze cannot use, or values it cannot take, are refused with the reason")
