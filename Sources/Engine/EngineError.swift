@@ -3,6 +3,7 @@
 public enum EngineError: Error, CustomStringConvertible, Equatable {
     case fileUnreadable(path: String, reason: String)
     case malformedGGUF(path: String, detail: String)
+    case malformedSafeTensors(path: String, detail: String)
     case unsupported(path: String, detail: String)
     case missingTensor(path: String, name: String)
     case badTensorShape(path: String, name: String, expected: [Int], found: [Int])
@@ -15,6 +16,8 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
             return "cannot read model file \(path): \(reason); check the path (run `make setup` to fetch the default model)."
         case let .malformedGGUF(path, detail):
             return "\(path) is not a valid GGUF file: \(detail); the file is truncated or corrupted, download it again."
+        case let .malformedSafeTensors(path, detail):
+            return "\(path) is not a valid safetensors file: \(detail); the file is truncated or corrupted, download it again."
         case let .unsupported(path, detail):
             return "\(path): \(detail)."
         case let .missingTensor(path, name):

@@ -1,5 +1,5 @@
-/// Grouped-query self-attention with rotary positions (adjacent-pair layout, as GGUF
-/// stores q/k rows), optional q/k/v biases (Qwen2), and a per-sequence KV state.
+/// Grouped-query self-attention with rotary positions (in the architecture's layout),
+/// optional q/k/v biases (Qwen2), and a per-sequence KV state.
 struct LlamaAttention {
     let layer: Int
     let config: LlamaConfiguration
@@ -32,9 +32,9 @@ struct LlamaAttention {
             qkvBias.withUnsafeBufferPointer { Ops.addBias($0.baseAddress!, to: qkvOut, rows: t, width: stride, stride: stride) }
         }
         let cos = UnsafePointer(s.ropeCos.pointer), sin = UnsafePointer(s.ropeSin.pointer)
-        Ops.ropeAdjacent(
+        c.ropeLayout.apply(
             qkvOut, rows: t, stride: stride, heads: c.headCount, headDim: c.headDim, dims: c.ropeDimensions, cos: cos, sin: sin)
-        Ops.ropeAdjacent(
+        c.ropeLayout.apply(
             qkvOut + qW, rows: t, stride: stride, heads: c.kvHeadCount, headDim: c.headDim, dims: c.ropeDimensions, cos: cos, sin: sin)
         for sequence in pass.layout.sequences { store(sequence, qkvOut, stride: stride) }
 

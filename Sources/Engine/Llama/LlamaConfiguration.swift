@@ -1,5 +1,8 @@
-/// Hyperparameters of a LLaMA-family model (LLaMA, Mistral, Qwen2, SmolLM), read from the
-/// `<arch>.*` keys of a GGUF file.
+/// Hyperparameters of a LLaMA-family model, read from the `<arch>.*` keys of a GGUF file.
+/// The architectures accepted are the ones whose every difference is implemented and
+/// checked against a reference (LLaMA, which Mistral and SmolLM files also declare, and
+/// Qwen2); whatever the engine does not implement (rope scaling, frequency factors, biases
+/// it does not apply, logit scales) is refused by name rather than ignored.
 public struct LlamaConfiguration: Sendable, Equatable {
     public var architecture: String
     public var layerCount: Int
@@ -15,11 +18,41 @@ public struct LlamaConfiguration: Sendable, Equatable {
     public var contextLength: Int
     public var tiedOutput: Bool
     public var attentionBias: Bool
+    public var ropeLayout: RopeLayout
 
     public var queryWidth: Int { headCount * headDim }
     public var kvWidth: Int { kvHeadCount * headDim }
 
-    public static let supportedArchitectures: Set<String> = ["llama", "mistral", "qwen2", "smollm"]
+    /// `general.architecture` values and their rotary layout (llama.cpp's
+    /// `llama_model_rope_type`: NORM for llama, NEOX for qwen2).
+    public static let ropeLayouts: [String: RopeLayout] = ["llama": .adjacent, "qwen2": .halves]
+    public static var supportedArchitectures: Set<String> { Set(ropeLayouts.keys) }
+
+    /// Keys that change the computation in ways the engine does not implement, with what
+    /// value (if any) means "not used".
+    static let unimplementedKeys: [(suffix: String, neutral: GGUFValue?, what: String)] = [
+        ("rope.scaling.type", .string("none"), "rope scaling"),
+        ("rope.scaling.factor", .float32(1), "rope scaling"),
+        ("rope.scaling.attn_factor", .float32(1), "rope attention scaling"),
+        ("attention.scale", nil, "a custom attention scale"),
+        ("attention.logit_softcapping", nil, "attention logit soft-capping"),
+        ("final_logit_softcapping", nil, "final logit soft-capping"),
+        ("logit_scale", nil, "a logit scale"),
+        ("embedding_scale", nil, "an embedding scale"),
+        ("residual_scale", nil, "a residual scale"),
+        ("attention.sliding_window", nil, "sliding-window attention"),
+    ]
+    /// Tensors the engine would not apply.
+    static let unimplementedTensors: [(name: String, what: String)] = [
+        ("rope_freqs.weight", "rope frequency factors (LLaMA 3.1-style rope scaling)"),
+        ("blk.0.attn_output.bias", "an attention output bias"),
+        ("blk.0.ffn_gate.bias", "feed-forward biases"),
+        ("blk.0.ffn_up.bias", "feed-forward biases"),
+        ("blk.0.ffn_down.bias", "feed-forward biases"),
+        ("blk.0.attn_q_norm.weight", "query/key normalisation"),
+        ("blk.0.attn_k_norm.weight", "query/key normalisation"),
+        ("blk.0.post_attention_norm.weight", "post-attention normalisation"),
+    ]
 
     public init(gguf: GGUFFile) throws {
         let arch = try gguf.string("general.architecture")
@@ -31,6 +64,28 @@ public struct LlamaConfiguration: Sendable, Equatable {
             )
         }
         architecture = arch
+        ropeLayout = Self.ropeLayouts[arch]!
+        for (suffix, neutral, what) in Self.unimplementedKeys {
+            guard let value = gguf.metadata["\(arch).\(suffix)"] else { continue }
+            if let neutral, value.double == neutral.double, value.string == neutral.string { continue }
+            throw EngineError.unsupported(
+                path: gguf.path,
+                detail:
+                    "metadata '\(arch).\(suffix)' = \(value) asks for \(what), which the engine does not implement; its results would be wrong, so the file is refused"
+            )
+        }
+        for (name, what) in Self.unimplementedTensors where gguf.tensor(named: name) != nil {
+            throw EngineError.unsupported(
+                path: gguf.path,
+                detail: "tensor '\(name)' holds \(what), which the engine does not implement; its results would be wrong, so the file is refused")
+        }
+        if let keys = gguf.metadata["\(arch).attention.key_length"]?.int, let values = gguf.metadata["\(arch).attention.value_length"]?.int,
+            keys != values
+        {
+            throw EngineError.unsupported(
+                path: gguf.path,
+                detail: "metadata '\(arch).attention.value_length' (\(values)) differs from key_length (\(keys)); the engine needs equal head sizes")
+        }
         layerCount = try gguf.int("\(arch).block_count")
         hiddenSize = try gguf.int("\(arch).embedding_length")
         intermediateSize = try gguf.int("\(arch).feed_forward_length")
@@ -46,7 +101,13 @@ public struct LlamaConfiguration: Sendable, Equatable {
         }
         vocabularySize = gguf.metadata["\(arch).vocab_size"]?.int ?? embedding.dimensions[1]
         tiedOutput = gguf.tensor(named: "output.weight") == nil
-        attentionBias = gguf.tensor(named: "blk.0.attn_q.bias") != nil
+        let biases = ["attn_q", "attn_k", "attn_v"].map { gguf.tensor(named: "blk.0.\($0).bias") != nil }
+        attentionBias = biases.contains(true)
+        if attentionBias && biases.contains(false) {
+            throw EngineError.unsupported(
+                path: gguf.path,
+                detail: "blk.0 has biases for only some of attn_q, attn_k, attn_v; the engine applies all three or none")
+        }
 
         let checks: [(String, Bool)] = [
             ("\(arch).block_count", layerCount > 0 && layerCount < 1000),

@@ -55,6 +55,26 @@ enum Ops {
         }
     }
 
+    /// Rotary positions on the two halves of each head's first `dims` values (dims i and
+    /// i + dims/2), llama.cpp's NEOX type and Hugging Face's layout.
+    static func ropeHalves(
+        _ x: UnsafeMutablePointer<Float>, rows: Int, stride: Int, heads: Int, headDim: Int,
+        dims: Int, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>
+    ) {
+        let half = dims / 2
+        for r in 0..<rows {
+            let c = cos + r * half, s = sin + r * half
+            for h in 0..<heads {
+                let v = x + r * stride + h * headDim
+                for i in 0..<half {
+                    let a = v[i], b = v[i + half]
+                    v[i] = a * c[i] - b * s[i]
+                    v[i + half] = a * s[i] + b * c[i]
+                }
+            }
+        }
+    }
+
     /// cos/sin tables for the given positions: `positions.count × dims/2` each. Angles are
     /// computed as float32 like the reference implementations (inv_freq, then pos · inv_freq).
     static func ropeTables(
