@@ -83,9 +83,11 @@ struct ToolCommandTests {
         #expect(generate.status != 0)
         #expect(
             generate.stderr.contains(
-                "tensor 'blk.0.attn_q.weight' is IQ2_XXS (ggml type 16), which sadi-eval does not read; it reads F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K; convert the file with llama-quantize to one of those."
+                "tensor 'blk.0.attn_q.weight' is IQ2_XXS (ggml type 16), which sadi-eval does not read; it reads F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_NL, IQ4_XS; convert the file with llama-quantize to one of those."
             ), "\(generate.stderr)")
         #expect(!generate.stderr.contains("corrupt"), "\(generate.stderr)")
+        let intact = try CommandLineTool.run(["inspect", TestPaths.tinyGGUF("IQ4_XS")], environment: env)
+        #expect(intact.status == 0 && intact.stdout.contains("16 × IQ4_XS") && !intact.stdout.contains("not read by"), "\(intact.stdout)")
     }
 
     @Test("bench prints its table of figures and writes them as JSON")
