@@ -11,7 +11,7 @@ import Testing
 ///
 /// Each sequence runs three ways, one per matrix-product path of `WeightMatrix.multiply`:
 /// alone in one call (9–16 rows: sgemm on dequantised tiles), token by token through a KV
-/// state (1 row: the fused Q4_1/Q8_0 kernels and the few-row tile path), and all three in one
+/// state (1 row: the fused Q4_1/Q8_0/IQ4 kernels and the few-row tile path), and all three in one
 /// call (40 rows: the matrix dequantised whole, then sgemm).
 @Suite("Tiny GGUF logits against the NumPy reference")
 struct TinyGGUFLogitsTests {
