@@ -5,8 +5,6 @@ import _Builtin_intrinsics.intel
 /// The 16 values IQ4_NL and IQ4_XS map their 4-bit indices to (`kvalues_iq4nl` in
 /// ggml-common.h): a non-linear grid, denser near zero where most weights lie.
 enum NonLinearTable {
-    static let values: [Int8] = [-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113]
-
     /// The table as a vector, built where it is used so it stays a constant of the code
     /// (a stored `static let` is reached through a lazy-initialisation check).
     @inline(__always)
