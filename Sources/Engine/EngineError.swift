@@ -5,6 +5,10 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
     case malformedGGUF(path: String, detail: String)
     case malformedSafeTensors(path: String, detail: String)
     case unsupported(path: String, detail: String)
+    /// A tensor stored in a type ggml defines but `Dequantization` does not read.
+    case unreadableTensorType(path: String, tensor: String, type: GGMLType)
+    /// A tensor stored under a type code ggml has retired (`GGMLType.retiredNames`).
+    case retiredTensorType(path: String, tensor: String, code: UInt32, name: String)
     case missingTensor(path: String, name: String)
     case badTensorShape(path: String, name: String, expected: [Int], found: [Int])
     case missingMetadata(path: String, key: String)
@@ -20,6 +24,12 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
             return "\(path) is not a valid safetensors file: \(detail); the file is truncated or corrupted, download it again."
         case let .unsupported(path, detail):
             return "\(path): \(detail)."
+        case let .unreadableTensorType(path, tensor, type):
+            return
+                "\(path): tensor '\(tensor)' is \(type) (ggml type \(type.rawValue)), which sadi-eval does not read; it reads \(Self.readableTypeList); convert the file with llama-quantize to one of those."
+        case let .retiredTensorType(path, tensor, code, name):
+            return
+                "\(path): tensor '\(tensor)' is \(name) (ggml type \(code)), a layout ggml has removed, so neither llama.cpp nor sadi-eval reads it; quantize the original weights again with llama-quantize to one of \(Self.readableTypeList)."
         case let .missingTensor(path, name):
             return "\(path) has no tensor '\(name)', which this architecture needs; the file is incomplete or of another architecture."
         case let .badTensorShape(path, name, expected, found):
@@ -29,5 +39,9 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
         case let .invalidArgument(message):
             return message
         }
+    }
+
+    private static var readableTypeList: String {
+        Dequantization.readableTypes.map(\.description).joined(separator: ", ")
     }
 }

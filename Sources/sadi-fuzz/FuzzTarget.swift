@@ -39,7 +39,7 @@ struct FuzzTarget {
         [
             FuzzTarget(
                 name: "gguf",
-                seeds: ["Q4_1", "Q8_0", "F16", "Q4_K_M-mix"].map { shared + "/reference/gguf/models/tiny-llama-spm-\($0).gguf" },
+                seeds: ["Q4_1", "Q8_0", "F16", "Q4_K_M-mix", "IQ4_XS"].map { shared + "/reference/gguf/models/tiny-llama-spm-\($0).gguf" },
                 fileExtension: "gguf",
                 run: { path in
                     outcome(path) {

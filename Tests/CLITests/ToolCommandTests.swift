@@ -69,6 +69,27 @@ struct ToolCommandTests {
         #expect(missing.status != 0 && missing.stderr.contains("none.gguf"))
     }
 
+    @Test("inspect lists a file whose tensor types the engine cannot read; running it names the tensor and type")
+    func inspectUnreadableTypes() throws {
+        // The tiny F32 model with blk.0.attn_q.weight retyped IQ2_XXS (ggml type 16).
+        let path = try RetypedGGUF.write(
+            TestPaths.tinyGGUF("F32"), retyping: "blk.0.attn_q.weight", to: 16, in: scratch, file: "tiny-IQ2_XXS.gguf")
+        let run = try CommandLineTool.run(["inspect", path], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("blk.0.attn_q.weight              IQ2_XXS 256×256"), "\(run.stdout)")
+        #expect(run.stdout.contains("types: 20 × F32, 1 × IQ2_XXS"), "\(run.stdout)")
+        #expect(run.stdout.contains("not read by sadi-eval: IQ2_XXS (it reads F32, F16, BF16, Q4_0"), "\(run.stdout)")
+        let generate = try CommandLineTool.run(["generate", "--model", path, "--prompt", "x", "--max-tokens", "2"], environment: env)
+        #expect(generate.status != 0)
+        #expect(
+            generate.stderr.contains(
+                "tensor 'blk.0.attn_q.weight' is IQ2_XXS (ggml type 16), which sadi-eval does not read; it reads F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_NL, IQ4_XS; convert the file with llama-quantize to one of those."
+            ), "\(generate.stderr)")
+        #expect(!generate.stderr.contains("corrupt"), "\(generate.stderr)")
+        let intact = try CommandLineTool.run(["inspect", TestPaths.tinyGGUF("IQ4_XS")], environment: env)
+        #expect(intact.status == 0 && intact.stdout.contains("16 × IQ4_XS") && !intact.stdout.contains("not read by"), "\(intact.stdout)")
+    }
+
     @Test("bench prints its table of figures and writes them as JSON")
     func bench() throws {
         let json = scratch + "/bench.json"

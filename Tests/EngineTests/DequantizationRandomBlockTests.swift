@@ -6,7 +6,7 @@ import Testing
 /// transcription of ggml's `dequantize_row_*` loops; every value must agree bit for bit. This
 /// reaches bit patterns the fixture files may not hold (every scale, min and sign).
 @Suite struct DequantizationRandomBlockTests {
-    static let types: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K]
+    static let types: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq4_nl, .iq4_xs]
 
     @Test(arguments: types)
     func simdDecoderMatchesScalarLoops(type: GGMLType) {
@@ -62,7 +62,7 @@ import Testing
 private enum ScalarGGML {
     static func halfOffsets(_ type: GGMLType) -> [Int] {
         switch type {
-        case .q4_0, .q5_0, .q8_0: return [0]
+        case .q4_0, .q5_0, .q8_0, .iq4_nl, .iq4_xs: return [0]
         case .q4_1, .q5_1, .q4_K, .q5_K: return [0, 2]
         case .q2_K: return [80, 82]
         case .q3_K: return [108]
@@ -86,8 +86,38 @@ private enum ScalarGGML {
             case .q3_K: y += q3K(b)
             case .q4_K, .q5_K: y += q45K(type, b)
             case .q6_K: y += q6K(b)
+            case .iq4_nl, .iq4_xs: y += iq4(type, b)
             default: fatalError("no scalar reference for \(type)")
             }
+        }
+        return y
+    }
+
+    /// dequantize_row_iq4_nl / _iq4_xs: IQ4_NL is one group of 32 scaled by d; IQ4_XS is 8
+    /// groups scaled by d·(ls − 32), ls = 4 bits of scales_l and 2 of scales_h.
+    static func iq4(_ type: GGMLType, _ b: [UInt8]) -> [Float] {
+        let table: [Int8] = [-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113]
+        let d = half(b, 0)
+        var y: [Float] = []
+        if type == .iq4_nl {
+            y = [Float](repeating: 0, count: 32)
+            for j in 0..<16 {
+                y[j] = d * Float(table[Int(b[2 + j] & 0x0F)])
+                y[j + 16] = d * Float(table[Int(b[2 + j] >> 4)])
+            }
+            return y
+        }
+        let scalesH = Int(b[2]) | Int(b[3]) << 8
+        for ib in 0..<8 {
+            let ls = ((Int(b[4 + ib / 2]) >> (4 * (ib % 2))) & 0xF) | (((scalesH >> (2 * ib)) & 3) << 4)
+            let dl = d * Float(ls - 32)
+            var group = [Float](repeating: 0, count: 32)
+            for j in 0..<16 {
+                let q = b[8 + 16 * ib + j]
+                group[j] = dl * Float(table[Int(q & 0x0F)])
+                group[j + 16] = dl * Float(table[Int(q >> 4)])
+            }
+            y += group
         }
         return y
     }

@@ -94,7 +94,12 @@ public final class GGUFFile: @unchecked Sendable {
             }
             let typeCode = try cursor.read(UInt32.self)
             guard let type = GGMLType(rawValue: typeCode) else {
-                throw cursor.fail("its type code \(typeCode) is unknown")
+                // A retired code is a real, old file, not damage: say what it is.
+                if let retired = GGMLType.retiredNames[typeCode] {
+                    throw EngineError.retiredTensorType(
+                        path: path, tensor: Self.printable(name), code: typeCode, name: retired)
+                }
+                throw cursor.fail("its type code \(typeCode) is not one ggml defines")
             }
             let offset = try cursor.read(UInt64.self)
             guard offset < (1 << 50) else { throw cursor.fail("its data offset \(offset) is impossible") }

@@ -27,19 +27,22 @@ public enum Dequantization {
         case .q4_K: KQuantsHighBits.q4_K(source, blocks: blocks, into: destination)
         case .q5_K: KQuantsHighBits.q5_K(source, blocks: blocks, into: destination)
         case .q6_K: KQuantsHighBits.q6_K(source, blocks: blocks, into: destination)
-        case .q8_1, .q8_K, .i8, .i16, .i32, .i64, .f64:
+        case .iq4_nl: NonLinearQuants.iq4_nl(source, blocks: blocks, into: destination)
+        case .iq4_xs: NonLinearQuants.iq4_xs(source, blocks: blocks, into: destination)
+        default:
             preconditionFailure("dequantize: \(type) is not a weight storage type this engine reads")
         }
     }
 
+    /// The types `dequantize` reads, in the order messages list them (float formats, legacy
+    /// blocks, K-quants, i-quants).
+    public static let readableTypes: [GGMLType] = [
+        .f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq4_nl, .iq4_xs,
+    ]
+
     /// Whether `dequantize` accepts this type; loaders check it to report an unsupported
     /// tensor type with a clear error instead of reaching the precondition.
     public static func supports(_ type: GGMLType) -> Bool {
-        switch type {
-        case .f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K:
-            return true
-        case .q8_1, .q8_K, .i8, .i16, .i32, .i64, .f64:
-            return false
-        }
+        readableTypes.contains(type)
     }
 }

@@ -1,18 +1,39 @@
-/// Storage types of GGUF tensors, numbered as ggml numbers them. Quantised types store
-/// `blockSize` consecutive values of a row in `bytesPerBlock` bytes.
+/// Storage types of GGUF tensors, numbered as ggml numbers them (`enum ggml_type` in ggml.h,
+/// up to Q2_0 = 42). Quantised types store `blockSize` consecutive values of a row in
+/// `bytesPerBlock` bytes.
+///
+/// Every type ggml defines is here, not only the ones `Dequantization` reads: the layout
+/// alone lets a file be opened, checked and inspected, and a tensor the engine cannot read is
+/// then refused by name (`EngineError.unreadableTensorType`) instead of the whole file being
+/// called corrupt. The numbers ggml has retired are in `retiredNames`.
 public enum GGMLType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
     case f32 = 0, f16 = 1, q4_0 = 2, q4_1 = 3, q5_0 = 6, q5_1 = 7, q8_0 = 8, q8_1 = 9
     case q2_K = 10, q3_K = 11, q4_K = 12, q5_K = 13, q6_K = 14, q8_K = 15
-    case i8 = 24, i16 = 25, i32 = 26, i64 = 27, f64 = 28, bf16 = 30
+    case iq2_xxs = 16, iq2_xs = 17, iq3_xxs = 18, iq1_s = 19, iq4_nl = 20, iq3_s = 21, iq2_s = 22, iq4_xs = 23
+    case i8 = 24, i16 = 25, i32 = 26, i64 = 27, f64 = 28, iq1_m = 29, bf16 = 30
+    case tq1_0 = 34, tq2_0 = 35, mxfp4 = 39, nvfp4 = 40, q1_0 = 41, q2_0 = 42
+
+    /// Codes ggml once used and has removed (commented out in `enum ggml_type`): Q4_2 and
+    /// Q4_3, and the interleaved Q4_0 and IQ4_NL layouts that ggml now makes when it loads a
+    /// file instead. Neither llama.cpp nor this engine reads them, and ggml no longer says how
+    /// large their blocks were.
+    public static let retiredNames: [UInt32: String] = [
+        4: "Q4_2", 5: "Q4_3", 31: "Q4_0_4_4", 32: "Q4_0_4_8", 33: "Q4_0_8_8",
+        36: "IQ4_NL_4_4", 37: "IQ4_NL_4_8", 38: "IQ4_NL_8_8",
+    ]
 
     public var blockSize: Int {
         switch self {
         case .f32, .f16, .bf16, .i8, .i16, .i32, .i64, .f64: return 1
-        case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q8_1: return 32
+        case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q8_1, .iq4_nl, .mxfp4: return 32
+        case .nvfp4, .q2_0: return 64
+        case .q1_0: return 128
         case .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .q8_K: return 256
+        case .iq2_xxs, .iq2_xs, .iq3_xxs, .iq1_s, .iq3_s, .iq2_s, .iq4_xs, .iq1_m, .tq1_0, .tq2_0: return 256
         }
     }
 
+    /// The size of ggml's `block_*` struct for the type (ggml-common.h).
     public var bytesPerBlock: Int {
         switch self {
         case .f32, .i32: return 4
@@ -31,9 +52,25 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
         case .q5_K: return 176
         case .q6_K: return 210
         case .q8_K: return 292
+        case .iq2_xxs: return 66
+        case .iq2_xs: return 74
+        case .iq3_xxs: return 98
+        case .iq1_s: return 50
+        case .iq4_nl: return 18
+        case .iq3_s: return 110
+        case .iq2_s: return 82
+        case .iq4_xs: return 136
+        case .iq1_m: return 56
+        case .tq1_0: return 54
+        case .tq2_0: return 66
+        case .mxfp4: return 17
+        case .nvfp4: return 36
+        case .q1_0: return 18
+        case .q2_0: return 18
         }
     }
 
+    /// ggml's name for the type, upper-cased as llama.cpp's tools print it.
     public var description: String {
         switch self {
         case .f32: return "F32"
@@ -51,11 +88,26 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
         case .q5_K: return "Q5_K"
         case .q6_K: return "Q6_K"
         case .q8_K: return "Q8_K"
+        case .iq2_xxs: return "IQ2_XXS"
+        case .iq2_xs: return "IQ2_XS"
+        case .iq3_xxs: return "IQ3_XXS"
+        case .iq1_s: return "IQ1_S"
+        case .iq4_nl: return "IQ4_NL"
+        case .iq3_s: return "IQ3_S"
+        case .iq2_s: return "IQ2_S"
+        case .iq4_xs: return "IQ4_XS"
         case .i8: return "I8"
         case .i16: return "I16"
         case .i32: return "I32"
         case .i64: return "I64"
         case .f64: return "F64"
+        case .iq1_m: return "IQ1_M"
+        case .tq1_0: return "TQ1_0"
+        case .tq2_0: return "TQ2_0"
+        case .mxfp4: return "MXFP4"
+        case .nvfp4: return "NVFP4"
+        case .q1_0: return "Q1_0"
+        case .q2_0: return "Q2_0"
         }
     }
 

@@ -1,8 +1,8 @@
 /// Y = X · Wᵀ for a few rows of X (decoding one token per step, a handful of logit rows).
 /// sgemm on dequantised tiles writes and re-reads every weight as float32 through L2; here
 /// each thread walks its share of the weight rows once, straight from the quantised blocks
-/// where a fused kernel exists (Q4_1, Q8_0) and otherwise through a tile small enough to
-/// stay in L1, and dots each row with every row of X.
+/// where a fused kernel exists (Q4_1, Q8_0, IQ4_NL, IQ4_XS) and otherwise through a tile
+/// small enough to stay in L1, and dots each row with every row of X.
 extension WeightMatrix {
     /// Rows of X up to which `multiply` takes this path.
     static let fewRowLimit = 4
@@ -27,6 +27,14 @@ extension WeightMatrix {
                             into: out, ldy: ldy, accumulate: accumulate)
                     case .q8_0:
                         QuantizedDot.q8_0(
+                            base, rows: hi - lo, columns: columns, x: xs.value, m: m, lda: lda,
+                            into: out, ldy: ldy, accumulate: accumulate)
+                    case .iq4_nl:
+                        QuantizedDot.iq4_nl(
+                            base, rows: hi - lo, columns: columns, x: xs.value, m: m, lda: lda,
+                            into: out, ldy: ldy, accumulate: accumulate)
+                    case .iq4_xs:
+                        QuantizedDot.iq4_xs(
                             base, rows: hi - lo, columns: columns, x: xs.value, m: m, lda: lda,
                             into: out, ldy: ldy, accumulate: accumulate)
                     default:

@@ -1,7 +1,7 @@
-/// Dot products taken straight from Q4_1 and Q8_0 blocks, for the few-row path: the
-/// weights are read once at their stored 4.5 or 8.5 bits per value instead of being
-/// written out as float32 first. Results equal dequantise-then-dot up to float32 rounding
-/// (the sums are formed in another order), not bit for bit.
+/// Dot products taken straight from Q4_1, Q8_0, IQ4_NL and IQ4_XS blocks, for the few-row
+/// path: the weights are read once at their stored 4.25 to 8.5 bits per value instead of
+/// being written out as float32 first. Results equal dequantise-then-dot up to float32
+/// rounding (the sums are formed in another order), not bit for bit.
 ///
 /// Each block's quants are widened into a 32-float stack buffer by a plain lane loop (which
 /// LLVM turns into vpmovzx/vcvtdq2ps; SIMD16 integer-to-float conversions are lowered lane
@@ -63,6 +63,69 @@ enum QuantizedDot {
                     y[i * ldy + r] = accumulate ? y[i * ldy + r] + sum : sum
                 }
             }
+        }
+    }
+
+    /// IQ4_NL value = d·table[i]: a block contributes d·Σ table[i]·x.
+    static func iq4_nl(
+        _ base: UnsafeRawPointer, rows: Int, columns: Int, x: UnsafePointer<Float>, m: Int, lda: Int,
+        into y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool
+    ) {
+        let blocks = columns / 32, rowBytes = blocks * NonLinearQuants.iq4_nlBytes
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 32) { buffer in
+            let q = buffer.baseAddress!
+            for i in 0..<m {
+                let xi = x + i * lda
+                for r in 0..<rows {
+                    let row = base + r * rowBytes
+                    var acc = Accumulator()
+                    for b in 0..<blocks {
+                        let block = row + b * NonLinearQuants.iq4_nlBytes
+                        widenTableValues(block + 2, into: q)
+                        acc.add(q, xi + 32 * b, scale: scale(block, 0))
+                    }
+                    let sum = acc.sum()
+                    y[i * ldy + r] = accumulate ? y[i * ldy + r] + sum : sum
+                }
+            }
+        }
+    }
+
+    /// IQ4_XS value = d·(ls − 32)·table[i]: each group of 32 contributes its own scale
+    /// d·(ls − 32) times Σ table[i]·x.
+    static func iq4_xs(
+        _ base: UnsafeRawPointer, rows: Int, columns: Int, x: UnsafePointer<Float>, m: Int, lda: Int,
+        into y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool
+    ) {
+        let blocks = columns / 256, rowBytes = blocks * NonLinearQuants.iq4_xsBytes
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 32) { buffer in
+            let q = buffer.baseAddress!
+            for i in 0..<m {
+                let xi = x + i * lda
+                for r in 0..<rows {
+                    let row = base + r * rowBytes
+                    var acc = Accumulator()
+                    for b in 0..<blocks {
+                        let block = row + b * NonLinearQuants.iq4_xsBytes
+                        let d = scale(block, 0)
+                        for group in 0..<8 {
+                            widenTableValues(block + 8 + 16 * group, into: q)
+                            let dl = d * Float(NonLinearQuants.groupScale(block, group) - 32)
+                            acc.add(q, xi + 256 * b + 32 * group, scale: dl)
+                        }
+                    }
+                    let sum = acc.sum()
+                    y[i * ldy + r] = accumulate ? y[i * ldy + r] + sum : sum
+                }
+            }
+        }
+    }
+
+    /// The table values of one IQ4 group's 16 index bytes as 32 floats.
+    @inline(__always)
+    private static func widenTableValues(_ indices: UnsafeRawPointer, into q: UnsafeMutablePointer<Float>) {
+        withUnsafeBytes(of: NonLinearQuants.groupValues(indices)) { values in
+            for j in 0..<32 { q[j] = Float(values.load(fromByteOffset: j, as: Int8.self)) }
         }
     }
 

@@ -108,8 +108,7 @@ extension GGUFFile {
                 throw EngineError.badTensorShape(path: path, name: name, expected: [columns, rows], found: info.dimensions)
             }
             guard Dequantization.supports(info.type) else {
-                throw EngineError.unsupported(
-                    path: path, detail: "tensor '\(name)' is stored as \(info.type), which the engine cannot dequantise")
+                throw EngineError.unreadableTensorType(path: path, tensor: name, type: info.type)
             }
             parts.append(.init(base: data(of: info).baseAddress!, type: info.type, rows: rows))
         }
@@ -124,8 +123,7 @@ extension GGUFFile {
         }
         var out = [Float](repeating: 0, count: count)
         guard Dequantization.supports(info.type) else {
-            throw EngineError.unsupported(
-                path: path, detail: "tensor '\(name)' is stored as \(info.type), which the engine cannot dequantise")
+            throw EngineError.unreadableTensorType(path: path, tensor: name, type: info.type)
         }
         out.withUnsafeMutableBufferPointer {
             Dequantization.dequantize(info.type, data(of: info).baseAddress!, count: count, into: $0.baseAddress!)

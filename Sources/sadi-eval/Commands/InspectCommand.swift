@@ -5,7 +5,7 @@ import Foundation
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Print a GGUF file's metadata and tensor table.")
+        abstract: "Print a GGUF file's metadata and tensor table, and the tensor types sadi-eval cannot read.")
 
     @Argument(help: "GGUF model file.") var model: String
     @Flag(help: "Print every array element instead of the first few.") var full = false
@@ -39,5 +39,12 @@ struct InspectCommand: ParsableCommand {
                     + shape.padding(toLength: 18, withPad: " ", startingAt: 0) + " \(t.byteCount)")
         }
         print("\ntypes: " + byType.sorted { $0.key < $1.key }.map { "\($0.value) × \($0.key)" }.joined(separator: ", "))
+        // The file opens whatever its types; say here, before any run, what the engine cannot read.
+        let unread = Set(gguf.tensors.map(\.type).filter { !Dequantization.supports($0) }).map(\.description).sorted()
+        if !unread.isEmpty {
+            print(
+                "not read by sadi-eval: \(unread.joined(separator: ", ")) (it reads "
+                    + Dequantization.readableTypes.map(\.description).joined(separator: ", ") + ")")
+        }
     }
 }
