@@ -88,7 +88,10 @@ struct SafeTensorsFileTests {
     @Test("a dtype the format defines but the engine does not convert is refused when read, not when opened")
     func integerTensor() throws {
         let path = try file(
-            ["ids": ["dtype": "I64", "shape": [1], "data_offsets": [0, 8]], "w": ["dtype": "F32", "shape": [2], "data_offsets": [8, 16]]],
+            [
+                "ids": ["dtype": "I64", "shape": [1], "data_offsets": [0, 8]],
+                "w": ["dtype": "F32", "shape": [2], "data_offsets": [8, 16]],
+            ],
             data: [UInt8](repeating: 0, count: 16))
         let reader = try SafeTensorsFile(path: path)
         #expect(try reader.floats("w") == [0, 0])

@@ -13,7 +13,8 @@ public enum HFToGGUF {
     public static func convert(
         directory: String, architecture: String, to path: String, extra: (inout GGUFWriter) throws -> Void = { _ in }
     ) throws {
-        let config = try require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/config.json"))) as? [String: Any])
+        let config = try require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/config.json"))) as? [String: Any])
         let weights = try SafeTensorsFile(path: directory + "/model.safetensors")
         func int(_ key: String) throws -> Int { try require(config[key] as? Int, "config.json lacks \(key)") }
         let layers = try int("num_hidden_layers"), hidden = try int("hidden_size"), heads = try int("num_attention_heads")
@@ -47,7 +48,9 @@ public enum HFToGGUF {
             try add(hf + "self_attn.k_proj.weight", g + "attn_k.weight", permuteHeads: kvHeads)
             try add(hf + "self_attn.v_proj.weight", g + "attn_v.weight")
             for name in ["q", "k", "v"] where weights.tensor(named: hf + "self_attn.\(name)_proj.bias") != nil {
-                try add(hf + "self_attn.\(name)_proj.bias", g + "attn_\(name).bias", permuteHeads: name == "q" ? heads : name == "k" ? kvHeads : nil)
+                try add(
+                    hf + "self_attn.\(name)_proj.bias", g + "attn_\(name).bias",
+                    permuteHeads: name == "q" ? heads : name == "k" ? kvHeads : nil)
             }
             try add(hf + "self_attn.o_proj.weight", g + "attn_output.weight")
             try add(hf + "post_attention_layernorm.weight", g + "ffn_norm.weight")

@@ -77,14 +77,18 @@ public struct LlamaConfiguration: Sendable, Equatable {
         for (name, what) in Self.unimplementedTensors where gguf.tensor(named: name) != nil {
             throw EngineError.unsupported(
                 path: gguf.path,
-                detail: "tensor '\(name)' holds \(what), which the engine does not implement; its results would be wrong, so the file is refused")
+                detail:
+                    "tensor '\(name)' holds \(what), which the engine does not implement; its results would be wrong, so the file is refused"
+            )
         }
         if let keys = gguf.metadata["\(arch).attention.key_length"]?.int, let values = gguf.metadata["\(arch).attention.value_length"]?.int,
             keys != values
         {
             throw EngineError.unsupported(
                 path: gguf.path,
-                detail: "metadata '\(arch).attention.value_length' (\(values)) differs from key_length (\(keys)); the engine needs equal head sizes")
+                detail:
+                    "metadata '\(arch).attention.value_length' (\(values)) differs from key_length (\(keys)); the engine needs equal head sizes"
+            )
         }
         layerCount = try gguf.int("\(arch).block_count")
         hiddenSize = try gguf.int("\(arch).embedding_length")
