@@ -26,7 +26,12 @@ public struct ModelUnderTest: Sendable {
     /// them, each file is hashed (and remembered) once, and it can be checked by hand.
     public static func digest(of loaded: LoadedModel, digests: FileDigestCache) throws -> String {
         guard loaded.gguf == nil else { return try digests.sha256(ofFile: loaded.path) }
-        let listing = try loaded.identityFiles.map { "\(try digests.sha256(ofFile: $0))  \(($0 as NSString).lastPathComponent)\n" }
+        return try directoryDigest(loaded.identityFiles, digests: digests)
+    }
+
+    /// The sha256 of `<sha256>  <file name>` lines for `files`, in their order.
+    public static func directoryDigest(_ files: [String], digests: FileDigestCache) throws -> String {
+        let listing = try files.map { "\(try digests.sha256(ofFile: $0))  \(($0 as NSString).lastPathComponent)\n" }
         return SHA256.hex(of: Data(listing.joined().utf8))
     }
 
