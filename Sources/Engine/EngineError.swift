@@ -12,6 +12,11 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
     case missingTensor(path: String, name: String)
     case badTensorShape(path: String, name: String, expected: [Int], found: [Int])
     case missingMetadata(path: String, key: String)
+    /// A Hugging Face `config.json` key the engine cannot honour, or one that is missing or malformed.
+    case configKey(path: String, key: String, detail: String)
+    /// A Hugging Face checkpoint whose files do not agree: a missing shard, a tensor not
+    /// where the index says, a shape other than config.json implies.
+    case inconsistentCheckpoint(path: String, detail: String)
     case invalidArgument(String)
 
     public var description: String {
@@ -36,6 +41,10 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
             return "\(path): tensor '\(name)' has shape \(found) but the metadata implies \(expected); the file is inconsistent."
         case let .missingMetadata(path, key):
             return "\(path) lacks the metadata key '\(key)'; the file was not converted for this architecture."
+        case let .configKey(path, key, detail):
+            return "\(path): key '\(key)' \(detail)."
+        case let .inconsistentCheckpoint(path, detail):
+            return "\(path): \(detail); the checkpoint is incomplete or its files do not belong together, download it again."
         case let .invalidArgument(message):
             return message
         }

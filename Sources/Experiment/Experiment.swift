@@ -174,7 +174,7 @@ public struct Experiment {
                 )
             }
             let directions = try source.controlVector(k: k, strength: strength)
-            try ControlVector(directions: directions, modelHint: model.loaded.gguf.metadata["general.architecture"]?.string ?? "llama")
+            try ControlVector(directions: directions, modelHint: model.loaded.architecture)
                 .write(to: path)
             reporter.status(
                 "wrote the llama.cpp control vector (\(directions.keys.sorted().map { "direction.\($0)" }.joined(separator: ", ")), scaled by \(strength)) to \(path)"

@@ -17,7 +17,22 @@ public struct ModelUnderTest: Sendable {
     /// Loads `path` and takes its digest through `digests`.
     public static func load(path: String, threads: Int, digests: FileDigestCache) throws -> ModelUnderTest {
         let loaded = try ModelLoader.load(path: path, threads: threads)
-        return ModelUnderTest(loaded: loaded, sha256: try digests.sha256(ofFile: path))
+        return ModelUnderTest(loaded: loaded, sha256: try digest(of: loaded, digests: digests))
+    }
+
+    /// A GGUF file's sha256; a Hugging Face directory's is the sha256 of its files' listing
+    /// as `sha256sum` prints it (`<sha256>  <name>` lines for config.json, the shard index
+    /// and the safetensors files, in that order, shards by name), so it changes with any of
+    /// them, each file is hashed (and remembered) once, and it can be checked by hand.
+    public static func digest(of loaded: LoadedModel, digests: FileDigestCache) throws -> String {
+        guard loaded.gguf == nil else { return try digests.sha256(ofFile: loaded.path) }
+        return try directoryDigest(loaded.identityFiles, digests: digests)
+    }
+
+    /// The sha256 of `<sha256>  <file name>` lines for `files`, in their order.
+    public static func directoryDigest(_ files: [String], digests: FileDigestCache) throws -> String {
+        let listing = try files.map { "\(try digests.sha256(ofFile: $0))  \(($0 as NSString).lastPathComponent)\n" }
+        return SHA256.hex(of: Data(listing.joined().utf8))
     }
 
     /// The identity an intervention artifact records.

@@ -90,6 +90,20 @@ struct ToolCommandTests {
         #expect(intact.status == 0 && intact.stdout.contains("16 × IQ4_XS") && !intact.stdout.contains("not read by"), "\(intact.stdout)")
     }
 
+    @Test("inspect lists a Hugging Face directory's config and tensors; --model refuses it without tokenizer.json")
+    func inspectDirectory() throws {
+        let dir = TinyCheckpoint.directory("qwen2")
+        let run = try CommandLineTool.run(["inspect", dir], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("files: config.json, model.safetensors"), "\(run.stdout)")
+        #expect(run.stdout.contains(#"model_type = "qwen2""#), "\(run.stdout)")
+        #expect(run.stdout.contains("model.layers.0.self_attn.q_proj.bias"), "\(run.stdout)")
+        #expect(run.stdout.contains("architecture: qwen2, 3 layers, hidden 64, 4 heads (2 key-value), rope halves"), "\(run.stdout)")
+        #expect(run.stdout.contains("tokenizer: \(dir)/tokenizer.json: not found"), "\(run.stdout)")
+        let generate = try CommandLineTool.run(["generate", "--model", dir, "--prompt", "x", "--max-tokens", "2"], environment: env)
+        #expect(generate.status != 0 && generate.stderr.contains("\(dir)/tokenizer.json: not found"), "\(generate.stderr)")
+    }
+
     @Test("bench prints its table of figures and writes them as JSON")
     func bench() throws {
         let json = scratch + "/bench.json"

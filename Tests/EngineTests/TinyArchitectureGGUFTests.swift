@@ -27,7 +27,18 @@ struct TinyArchitectureGGUFTests {
     @Test("logits, hidden states, attention heads and MLP activations within 1e-4", arguments: cases.map(\.reference))
     func parity(reference: String) throws {
         let architecture = Self.cases.first { $0.reference == reference }!.architecture
-        let model = try Self.model(reference, architecture)
+        try Self.checkParity(try Self.model(reference, architecture), reference: reference)
+    }
+
+    @Test("the greedy continuation of row 0 is the reference's 8 tokens", arguments: cases.map(\.reference))
+    func greedy(reference: String) throws {
+        let architecture = Self.cases.first { $0.reference == reference }!.architecture
+        try Self.checkGreedy(try Self.model(reference, architecture), reference: reference)
+    }
+
+    /// The model's logits, hidden states, per-head attention outputs and MLP down-projection
+    /// inputs on the reference's input rows, each within 1e-4 (shared with the directory tests).
+    static func checkParity(_ model: LlamaModel, reference: String) throws {
         let dir = TestPaths.reference + "/tiny/\(reference)"
         let ids = try NPYArray(path: dir + "/input_ids.npy"), logits = try NPYArray(path: dir + "/logits.npy")
         let hidden = try NPYArray(path: dir + "/hidden_states.npy"), heads = try NPYArray(path: dir + "/attn_o_input.npy")
@@ -59,23 +70,19 @@ struct TinyArchitectureGGUFTests {
         }
     }
 
-    @Test("the greedy continuation of row 0 is the reference's 8 tokens", arguments: cases.map(\.reference))
-    func greedy(reference: String) throws {
-        let architecture = Self.cases.first { $0.reference == reference }!.architecture
-        let model = try Self.model(reference, architecture)
+    /// The 8 greedy tokens after row 0, decoded token by token from a KV state.
+    static func checkGreedy(_ model: LlamaModel, reference: String) throws {
         let dir = TestPaths.reference + "/tiny/\(reference)"
         let ids = try NPYArray(path: dir + "/input_ids.npy")
         let json = try #require(try TestPaths.json(dir + "/reference.json") as? [String: Any])
         let expected = try #require(json["greedy_row0_8"] as? [Int]).map(Int32.init)
-        var tokens = Array(ids.ints[0..<ids.shape[1]])
         var generated: [Int32] = []
         let state = model.makeState()
-        var next = tokens
+        var next = Array(ids.ints[0..<ids.shape[1]])
         for _ in 0..<expected.count {
             let row = try model.forward([SequenceInput(tokens: next, state: state, logits: .last)])[0].last
             let best = Int32(row.indices.max { row[$0] < row[$1] }! - row.startIndex)
             generated.append(best)
-            tokens.append(best)
             next = [best]
         }
         #expect(generated == expected, "\(reference)")

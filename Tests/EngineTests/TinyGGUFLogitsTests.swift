@@ -105,7 +105,7 @@ struct TinyGGUFLogitsTests {
     func iQuantGreedyGeneration(variant: String) throws {
         let scratch = try ScratchDirectory()
         let loaded = try ModelLoader.load(path: TestPaths.tinyGGUF(variant))
-        let copy = try ModelLoader.load(path: Self.writeDequantisedCopy(of: loaded.gguf, in: scratch))
+        let copy = try ModelLoader.load(path: Self.writeDequantisedCopy(of: try #require(loaded.gguf), in: scratch))
         let prompt = Self.sequences[0]
         let output = try Generator(network: loaded.network, tokenizer: loaded.tokenizer)
             .generate(prompt: prompt, maxTokens: 32, stopAtEOS: false)

@@ -4,7 +4,7 @@ struct LlamaBlock {
     let attention: LlamaAttention
     let mlp: LlamaMLP
 
-    init(layer l: Int, config c: LlamaConfiguration, gguf: GGUFFile) throws {
+    init(layer l: Int, config c: LlamaConfiguration, weights gguf: any WeightSource) throws {
         layer = l
         let p = "blk.\(l)."
         var bias: [Float]? = nil

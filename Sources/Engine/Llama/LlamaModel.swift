@@ -1,13 +1,14 @@
 import Foundation
 
-/// A LLaMA-family decoder (LLaMA, Mistral, Qwen2, SmolLM) running from a GGUF file:
-/// embeddings, `layerCount` blocks, a final RMSNorm and the output projection (tied to the
-/// embeddings when the file has no `output.weight`).
+/// A LLaMA-family decoder (LLaMA, Mistral, Qwen2, SmolLM) running from a GGUF file or a
+/// Hugging Face directory: embeddings, `layerCount` blocks, a final RMSNorm and the output
+/// projection (tied to the embeddings when the model has no `output.weight`).
 public final class LlamaModel: LanguageModel, @unchecked Sendable {
     public let configuration: LlamaConfiguration
     public let shape: ModelShape
     public var contextLength: Int { configuration.contextLength }
-    let gguf: GGUFFile
+    /// Holds the memory the weight matrices point into.
+    let weights: any WeightSource
     let embedding: WeightMatrix
     let blocks: [LlamaBlock]
     let finalNorm: [Float]
@@ -18,13 +19,21 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
     private let scratch: ForwardScratch
     private let lock = NSLock()
 
-    public init(gguf: GGUFFile, threads: Int = Parallel.availableCores) throws {
+    public convenience init(gguf: GGUFFile, threads: Int = Parallel.availableCores) throws {
+        try self.init(configuration: LlamaConfiguration(gguf: gguf), weights: gguf, threads: threads)
+    }
+
+    /// A model from a Hugging Face checkpoint directory (config.json and safetensors).
+    public convenience init(directory: SafeTensorsDirectory, threads: Int = Parallel.availableCores) throws {
+        try self.init(configuration: LlamaConfiguration(huggingFace: directory), weights: directory, threads: threads)
+    }
+
+    init(configuration c: LlamaConfiguration, weights gguf: any WeightSource, threads: Int) throws {
         self.threads = max(1, threads)
         scratch = ForwardScratch(threads: self.threads)
         BLAS.useCallerThreadOnly()
-        let c = try LlamaConfiguration(gguf: gguf)
         configuration = c
-        self.gguf = gguf
+        weights = gguf
         shape = ModelShape(
             layerCount: c.layerCount, hiddenSize: c.hiddenSize, headCount: c.headCount,
             headDim: c.headDim, intermediateSize: c.intermediateSize, vocabularySize: c.vocabularySize)
@@ -34,7 +43,7 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
             ? embedding
             : try gguf.weightMatrix(["output.weight"], columns: c.hiddenSize, rows: [c.vocabularySize])
         finalNorm = try gguf.vector("output_norm.weight", count: c.hiddenSize)
-        blocks = try (0..<c.layerCount).map { try LlamaBlock(layer: $0, config: c, gguf: gguf) }
+        blocks = try (0..<c.layerCount).map { try LlamaBlock(layer: $0, config: c, weights: gguf) }
     }
 
     public func makeState() -> KVState {

@@ -9,6 +9,14 @@ public final class SafeTensorsFile: @unchecked Sendable {
     public enum DType: String, Sendable, CaseIterable {
         case f32 = "F32", f16 = "F16", bf16 = "BF16"
         var size: Int { self == .f32 ? 4 : 2 }
+        /// The ggml type with the same bytes, so weights are read where they are stored.
+        var ggmlType: GGMLType {
+            switch self {
+            case .f32: return .f32
+            case .f16: return .f16
+            case .bf16: return .bf16
+            }
+        }
     }
 
     public struct TensorInfo: Sendable, Equatable {
@@ -85,17 +93,28 @@ public final class SafeTensorsFile: @unchecked Sendable {
 
     public func tensor(named name: String) -> TensorInfo? { tensors[name] }
 
-    /// The tensor's values as float32 (F16 and BF16 widened exactly), row-major.
-    public func floats(_ name: String) throws -> [Float] {
-        guard let info = tensors[name] else { throw EngineError.missingTensor(path: path, name: name) }
+    /// The tensor's stored bytes, in the mapped file (aligned only as the header happens to place them).
+    func data(of info: TensorInfo) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: file.bytes[(dataStart + info.range.lowerBound)..<(dataStart + info.range.upperBound)])
+    }
+
+    /// The dtype this reader converts, or an error naming the tensor and the dtypes it reads.
+    func readableType(of info: TensorInfo) throws -> DType {
         guard let dtype = DType(rawValue: info.dtype) else {
             throw EngineError.unsupported(
                 path: path,
                 detail:
-                    "tensor '\(name)' is \(info.dtype), which sadi-eval does not read from safetensors (it reads \(DType.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    "tensor '\(info.name)' is \(info.dtype), which sadi-eval does not read from safetensors (it reads \(DType.allCases.map(\.rawValue).joined(separator: ", ")))"
             )
         }
-        let raw = UnsafeRawBufferPointer(rebasing: file.bytes[(dataStart + info.range.lowerBound)..<(dataStart + info.range.upperBound)])
+        return dtype
+    }
+
+    /// The tensor's values as float32 (F16 and BF16 widened exactly), row-major.
+    public func floats(_ name: String) throws -> [Float] {
+        guard let info = tensors[name] else { throw EngineError.missingTensor(path: path, name: name) }
+        let dtype = try readableType(of: info)
+        let raw = data(of: info)
         let count = info.elementCount
         switch dtype {
         case .f32:

@@ -6,6 +6,9 @@ public struct WeightMatrix: @unchecked Sendable {
         let base: UnsafeRawPointer
         let type: GGMLType
         let rows: Int
+        /// Keeps `base` alive when it is not in a mapped file the model holds (a copy made
+        /// because the stored bytes were not aligned for the type).
+        var owner: AnyObject? = nil
     }
 
     let parts: [Part]
@@ -98,7 +101,9 @@ public struct WeightMatrix: @unchecked Sendable {
     static let sharedLimit = 4 << 20
 }
 
-extension GGUFFile {
+extension GGUFFile: WeightSource {
+    func hasTensor(_ name: String) -> Bool { tensor(named: name) != nil }
+
     /// A weight matrix of `rows × columns` made of the named tensors stacked by rows.
     func weightMatrix(_ names: [String], columns: Int, rows expected: [Int]) throws -> WeightMatrix {
         var parts: [WeightMatrix.Part] = []

@@ -5,12 +5,15 @@ import Foundation
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Print a GGUF file's metadata and tensor table, and the tensor types sadi-eval cannot read.")
+        abstract:
+            "Print a GGUF file's metadata and tensor table (or a Hugging Face directory's config and tensors), and what sadi-eval cannot read."
+    )
 
-    @Argument(help: "GGUF model file.") var model: String
+    @Argument(help: "GGUF model file or Hugging Face model directory.") var model: String
     @Flag(help: "Print every array element instead of the first few.") var full = false
 
     func run() throws {
+        if SafeTensorsDirectory.isDirectory(model) { return try inspectDirectory() }
         let gguf = try GGUFFile(path: model)
         print("file: \(model)")
         print(
@@ -45,6 +48,44 @@ struct InspectCommand: ParsableCommand {
             print(
                 "not read by sadi-eval: \(unread.joined(separator: ", ")) (it reads "
                     + Dequantization.readableTypes.map(\.description).joined(separator: ", ") + ")")
+        }
+    }
+
+    /// A Hugging Face directory: its config.json, files and tensors, then whether the engine
+    /// runs it (the configuration's or tokenizer's refusal, if any), so a directory the engine
+    /// refuses can still be looked at.
+    private func inspectDirectory() throws {
+        let directory = try SafeTensorsDirectory(path: model)
+        print("directory: \(directory.path)")
+        print("files: " + directory.identityFiles.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))
+        print("\nconfig.json:")
+        for key in directory.config.keys { print("  \(key) = \(directory.config.text(key))") }
+        print("\ntensors:")
+        print("  " + "name".padding(toLength: 48, withPad: " ", startingAt: 0) + " dtype  shape              file")
+        var byType: [String: Int] = [:]
+        for name in directory.tensorNames {
+            let (file, info) = directory.tensor(named: name)!
+            byType[info.dtype, default: 0] += 1
+            let shape = info.shape.map(String.init).joined(separator: "×")
+            print(
+                "  " + name.padding(toLength: 48, withPad: " ", startingAt: 0) + " "
+                    + info.dtype.padding(toLength: 6, withPad: " ", startingAt: 0)
+                    + " " + shape.padding(toLength: 18, withPad: " ", startingAt: 0) + " " + (file.path as NSString).lastPathComponent)
+        }
+        print("\ntypes: " + byType.sorted { $0.key < $1.key }.map { "\($0.value) × \($0.key)" }.joined(separator: ", "))
+        do {
+            let c = try LlamaConfiguration(huggingFace: directory)
+            print(
+                "architecture: \(c.architecture), \(c.layerCount) layers, hidden \(c.hiddenSize), \(c.headCount) heads (\(c.kvHeadCount) key-value), rope \(c.ropeLayout.rawValue)"
+            )
+        } catch {
+            print("not run by sadi-eval: \(error)")
+        }
+        do {
+            let tokenizer = try TokenizerLoader.load(huggingFace: directory.path)
+            print("tokenizer: byte-level BPE, \(tokenizer.vocabularySize) tokens")
+        } catch {
+            print("tokenizer: \(error)")
         }
     }
 }
