@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "InterventionsTests",
             dependencies: [
-                "Interventions", "Experiment", "Harness", "Engine", "TaskCOPA",
+                "Interventions", "Experiment", "Harness", "Engine", "TaskCOPA", "Tokenizers",
                 "TestSupport",
             ]),
 

@@ -104,6 +104,13 @@ struct ToolCommandTests {
         #expect(generate.status != 0 && generate.stderr.contains("\(dir)/tokenizer.json: not found"), "\(generate.stderr)")
     }
 
+    @Test("inspect names a GPT-2, BLOOM or Falcon directory's architecture and sizes", arguments: ["gpt2", "bloom", "falcon"])
+    func inspectDecoderDirectory(reference: String) throws {
+        let run = try CommandLineTool.run(["inspect", TinyCheckpoint.directory(reference)], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("architecture: \(reference), 3 layers, hidden 64, 4 heads"), "\(run.stdout)")
+    }
+
     @Test("bench prints its table of figures and writes them as JSON")
     func bench() throws {
         let json = scratch + "/bench.json"

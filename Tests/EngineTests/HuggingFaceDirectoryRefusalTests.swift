@@ -24,7 +24,7 @@ struct HuggingFaceDirectoryRefusalTests {
     func unknownModelType() throws {
         let message = try #require(try Self.error { $0["model_type"] = "gpt_neox" })
         #expect(message.contains("config.json: key 'model_type' is \"gpt_neox\""), "\(message)")
-        #expect(message.contains("supported: llama, mistral, qwen2"), "\(message)")
+        #expect(message.contains("supported: bloom, falcon, gpt2, llama, mistral, qwen2"), "\(message)")
     }
 
     @Test("architectures naming another head than the causal LM is refused")

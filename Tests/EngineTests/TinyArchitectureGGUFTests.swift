@@ -38,7 +38,7 @@ struct TinyArchitectureGGUFTests {
 
     /// The model's logits, hidden states, per-head attention outputs and MLP down-projection
     /// inputs on the reference's input rows, each within 1e-4 (shared with the directory tests).
-    static func checkParity(_ model: LlamaModel, reference: String) throws {
+    static func checkParity(_ model: any LanguageModel, reference: String) throws {
         let dir = TestPaths.reference + "/tiny/\(reference)"
         let ids = try NPYArray(path: dir + "/input_ids.npy"), logits = try NPYArray(path: dir + "/logits.npy")
         let hidden = try NPYArray(path: dir + "/hidden_states.npy"), heads = try NPYArray(path: dir + "/attn_o_input.npy")
@@ -71,7 +71,7 @@ struct TinyArchitectureGGUFTests {
     }
 
     /// The 8 greedy tokens after row 0, decoded token by token from a KV state.
-    static func checkGreedy(_ model: LlamaModel, reference: String) throws {
+    static func checkGreedy(_ model: any LanguageModel, reference: String) throws {
         let dir = TestPaths.reference + "/tiny/\(reference)"
         let ids = try NPYArray(path: dir + "/input_ids.npy")
         let json = try #require(try TestPaths.json(dir + "/reference.json") as? [String: Any])

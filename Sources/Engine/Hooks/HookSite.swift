@@ -8,6 +8,8 @@ public enum HookSite: Hashable, Sendable, CustomStringConvertible, Codable {
     /// Output of the attention block's output projection.
     case attentionOutput(Int)
     /// SiLU(gate(x)) alone, before it multiplies up(x): what SADI's official code calls a neuron.
+    /// In MLPs without a gate (GPT-2, BLOOM, Falcon) the activation act(up(x)), the values
+    /// `mlpActivation` then reports.
     case mlpGate(Int)
     /// SiLU(gate(x)) · up(x): the input of the down projection.
     case mlpActivation(Int)

@@ -60,14 +60,14 @@ public enum ModelLoader {
     private static func loadDirectory(path: String, threads: Int) throws -> LoadedModel {
         let directory = try SafeTensorsDirectory(path: path)
         let tokenizer = try TokenizerLoader.load(huggingFace: directory.path)
-        let network = try LlamaModel(directory: directory, threads: threads)
-        guard tokenizer.vocabularySize <= network.configuration.vocabularySize else {
+        let (architecture, network) = try HuggingFaceArchitectures.network(directory: directory, threads: threads)
+        guard tokenizer.vocabularySize <= network.shape.vocabularySize else {
             throw EngineError.inconsistentCheckpoint(
                 path: directory.path + "/tokenizer.json",
-                detail: "it has \(tokenizer.vocabularySize) tokens but config.json's vocab_size is \(network.configuration.vocabularySize)")
+                detail: "it has \(tokenizer.vocabularySize) tokens but config.json's vocab_size is \(network.shape.vocabularySize)")
         }
         return LoadedModel(
-            path: directory.path, gguf: nil, architecture: network.configuration.architecture, identityFiles: directory.identityFiles,
+            path: directory.path, gguf: nil, architecture: architecture, identityFiles: directory.identityFiles,
             network: network, tokenizer: tokenizer, chatTemplate: nil)
     }
 }

@@ -74,10 +74,16 @@ struct InspectCommand: ParsableCommand {
         }
         print("\ntypes: " + byType.sorted { $0.key < $1.key }.map { "\($0.value) × \($0.key)" }.joined(separator: ", "))
         do {
-            let c = try LlamaConfiguration(huggingFace: directory)
-            print(
-                "architecture: \(c.architecture), \(c.layerCount) layers, hidden \(c.hiddenSize), \(c.headCount) heads (\(c.kvHeadCount) key-value), rope \(c.ropeLayout.rawValue)"
-            )
+            let type = try HuggingFaceArchitectures.modelType(of: directory.config)
+            if LlamaConfiguration.huggingFaceModelTypes[type] != nil {
+                let c = try LlamaConfiguration(huggingFace: directory)
+                print(
+                    "architecture: \(c.architecture), \(c.layerCount) layers, hidden \(c.hiddenSize), \(c.headCount) heads (\(c.kvHeadCount) key-value), rope \(c.ropeLayout.rawValue)"
+                )
+            } else {
+                let s = try HuggingFaceArchitectures.network(directory: directory, threads: 1).network.shape
+                print("architecture: \(type), \(s.layerCount) layers, hidden \(s.hiddenSize), \(s.headCount) heads")
+            }
         } catch {
             print("not run by sadi-eval: \(error)")
         }
