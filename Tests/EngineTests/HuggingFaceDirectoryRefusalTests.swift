@@ -3,13 +3,13 @@ import Foundation
 import TestSupport
 import Testing
 
-/// A Hugging Face directory the engine cannot run correctly is refused with one error that
-/// names the file and the key or tensor at fault.
+/// A Hugging Face directory the engine cannot run correctly is refused, on the path `--model DIR`
+/// takes, with one error that names the file and the key or tensor at fault.
 @Suite("Hugging Face directories refused by key or tensor")
 struct HuggingFaceDirectoryRefusalTests {
     static func error(loading path: String) -> String? {
         do {
-            _ = try LlamaModel(directory: SafeTensorsDirectory(path: path), threads: 1)
+            _ = try HuggingFaceArchitectures.network(directory: SafeTensorsDirectory(path: path), threads: 1)
             return nil
         } catch {
             return "\(error)"
