@@ -42,8 +42,9 @@ struct DecoderGGUFRefusalTests {
         try HFToGGUF.convert(
             directory: TinyCheckpoint.directory("llama_gqa"), architecture: "llama", to: llamaPath,
             extra: change("general.architecture", to: .string("bloom")))
-        let message = #expect(throws: EngineError.self) { try GGUFArchitectures.network(gguf: GGUFFile(path: llamaPath)) }
-        #expect("\(message!)".contains("'llama.") || "\(message!)".contains("bloom."), "\(message!)")
+        let error = #expect(throws: EngineError.self) { try GGUFArchitectures.network(gguf: GGUFFile(path: llamaPath)) }
+        let message = error.map { "\($0)" } ?? "accepted"
+        #expect(message.contains("'bloom.block_count'"), "\(message)")
     }
 
     @Test("Falcon-40B's second layer norm, grouped key-value heads and biases are refused by name")
@@ -103,6 +104,7 @@ struct DecoderGGUFRefusalTests {
     func unknownPreTokenizer() throws {
         let path = try TinyDecoderGGUFTests.file("bloom") { try HFToGGUF.addByteVocabulary(to: &$0, size: 512, pre: "bloomz-2") }
         let error = #expect(throws: EngineError.self) { try ModelLoader.load(path: path, threads: 1) }
-        #expect("\(error!)".contains("'tokenizer.ggml.pre'") && "\(error!)".contains("bloomz-2"), "\(error!)")
+        let message = error.map { "\($0)" } ?? "no error"
+        #expect(message.contains("'tokenizer.ggml.pre'") && message.contains("bloomz-2"), "\(message)")
     }
 }

@@ -57,7 +57,7 @@ struct TinyDecoderGGUFTests {
         sites.insert(.embeddings)
         let recorder = ActivationRecorder(sites: sites)
         _ = try model.forward([SequenceInput(tokens: [9, 8, 7, 6, 5], logits: .last)], editor: recorder)
-        #expect(Set(recorder.values.keys) == sites, "\(reference)")
+        try #require(Set(recorder.values.keys) == sites, "\(reference)")
         for l in 0..<layers {
             let before = recorder.values[l == 0 ? .embeddings : .residual(l - 1)]!.flatMap { $0 }
             let attention = recorder.values[.attentionOutput(l)]!.flatMap { $0 }
