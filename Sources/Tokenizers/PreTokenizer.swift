@@ -83,12 +83,17 @@ struct DigitTripleSplitter: PreTokenizer {
     }
 }
 
-/// `[\p{P}\$\+<=>\^~\|]+`: runs of punctuation and those ASCII symbols.
+/// `[\p{P}\$\+<=>\^~\|]+`: runs of punctuation and those ASCII symbols; with `backtick`,
+/// Falcon's `[\p{P}\$\+<=>\^~\|`]+` (every ASCII punctuation character, as transformers'
+/// `Punctuation` pre-tokenizer has it).
 struct PunctuationRunSplitter: PreTokenizer {
-    private static func matches(_ cp: UInt32, _ cls: CharacterClass) -> Bool {
+    var backtick = false
+
+    private func matches(_ cp: UInt32, _ cls: CharacterClass) -> Bool {
         if cls.contains(.punctuation) { return true }
         switch cp {
         case 0x24, 0x2B, 0x3C, 0x3D, 0x3E, 0x5E, 0x7E, 0x7C: return true  // $ + < = > ^ ~ |
+        case 0x60: return backtick
         default: return false
         }
     }
@@ -97,12 +102,12 @@ struct PunctuationRunSplitter: PreTokenizer {
         var emitter = PieceEmitter(start: range.lowerBound)
         var i = range.lowerBound
         while i < range.upperBound {
-            guard Self.matches(text.codePoints[i], text.classes[i]) else {
+            guard matches(text.codePoints[i], text.classes[i]) else {
                 i += 1
                 continue
             }
             emitter.cut(at: i, into: &pieces)
-            while i < range.upperBound, Self.matches(text.codePoints[i], text.classes[i]) { i += 1 }
+            while i < range.upperBound, matches(text.codePoints[i], text.classes[i]) { i += 1 }
             emitter.cut(at: i, into: &pieces)
         }
         emitter.cut(at: range.upperBound, into: &pieces)
@@ -125,6 +130,11 @@ public enum PreTokenizerCatalog {
             return Llama3PreTokenizer(numberGroup: 3)
         case "qwen2", "stablelm2", "megrez":
             return Llama3PreTokenizer(numberGroup: 1)
+        case "falcon":
+            // Punctuation runs (with the backtick), the GPT-2 rules, then digits in threes.
+            return PreTokenizerSequence(stages: [PunctuationRunSplitter(backtick: true), GPT2PreTokenizer(), DigitTripleSplitter()])
+        case "bloom", "poro", "gpt3-finnish":
+            return BloomPreTokenizer()
         case "default", "":
             // llama.cpp's fallback for BPE files that name no known pre-tokenizer.
             return PreTokenizerSequence(stages: [
@@ -136,5 +146,5 @@ public enum PreTokenizerCatalog {
     }
 
     /// For error messages: the families implemented, not every alias.
-    public static let knownNames = "gpt2, smollm, llama-bpe (llama3), qwen2, default and their llama.cpp aliases"
+    public static let knownNames = "gpt2, smollm, llama-bpe (llama3), qwen2, falcon, bloom, default and their llama.cpp aliases"
 }

@@ -40,21 +40,39 @@ struct TinyArchitectureSADITests {
         let model = LoadedModel(
             path: directory.path, gguf: nil, architecture: architecture, identityFiles: directory.identityFiles, network: network,
             tokenizer: ByteTestTokenizer(), chatTemplate: nil)
+        try Self.fitAndApply(model, label: reference)
+    }
+
+    /// BLOOM and Falcon from GGUF files (converted as llama.cpp converts them, with a byte-level
+    /// vocabulary whose ids are the UTF-8 bytes), loaded as a whole model.
+    @Test("sadi-head and sadi-neuron on BLOOM and Falcon GGUF files", arguments: ["bloom", "falcon"])
+    func fitAndApplyGGUF(reference: String) throws {
+        let path = try TestPaths.scratchDirectory("tiny-sadi-gguf") + "/\(reference).gguf"
+        try HFToGGUF.convert(directory: TinyCheckpoint.directory(reference), architecture: reference, to: path) {
+            try HFToGGUF.addByteVocabulary(to: &$0, size: 512, pre: reference)
+        }
+        let model = try ModelLoader.load(path: path, threads: 2)
+        #expect(model.architecture == reference && model.gguf != nil)
+        try Self.fitAndApply(model, label: reference + " GGUF")
+    }
+
+    static func fitAndApply(_ model: LoadedModel, label: String) throws {
+        let network = model.network
         let data = FittingData(model: model, pairs: Self.pairs, validationPairs: { [] }, options: FittingOptions(), batchSize: 3)
-        let prompt = ByteTestTokenizer().encode("The sky is", addSpecialTokens: false, parseSpecial: false)
+        let prompt = model.tokenizer.encode("The sky is", addSpecialTokens: false, parseSpecial: false)
         let clean = try network.forward([SequenceInput(tokens: prompt)])[0].values
         let methods: [(method: any InterventionMethod, kind: String)] = [
             (SADIHeadMethod(), "attention-heads"), (SADINeuronMethod(), "mlp-gate"),
         ]
         for (method, kind) in methods {
             let fitted = try method.fit(data)
-            #expect(fitted.pairCount == Self.pairs.count, "\(reference) \(method.name)")
+            #expect(fitted.pairCount == Self.pairs.count, "\(label) \(method.name)")
             let plan = try fitted.plan(k: 2, strength: 5)
-            #expect(!plan.edits.isEmpty && plan.edits.allSatisfy { $0.site.kind == kind }, "\(reference) \(method.name)")
+            #expect(!plan.edits.isEmpty && plan.edits.allSatisfy { $0.site.kind == kind }, "\(label) \(method.name)")
             let editor = try #require(plan.editor(for: [SequenceSpan(promptLength: prompt.count, firstPosition: 0)]))
             let edited = try network.forward([SequenceInput(tokens: prompt)], editor: editor)[0].values
-            #expect(edited.allSatisfy { $0.isFinite }, "\(reference) \(method.name)")
-            #expect(edited != clean, "\(reference) \(method.name): the edit changes the logits")
+            #expect(edited.allSatisfy { $0.isFinite }, "\(label) \(method.name)")
+            #expect(edited != clean, "\(label) \(method.name): the edit changes the logits")
         }
     }
 }

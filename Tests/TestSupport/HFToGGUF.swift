@@ -6,9 +6,10 @@ import Foundation
 /// to GGUF's names, dimensions in ggml order, and the q/k rows of a `llama` file permuted
 /// from Hugging Face's half-split rotary layout into adjacent pairs (`permute(w, n_head,
 /// n_head_kv)`); a `qwen2` file keeps them as trained, since llama.cpp rotates its halves.
+/// BLOOM and Falcon checkpoints go through their own converters (HFToGGUF+LayerNorm.swift).
 public enum HFToGGUF {
     /// `architecture`: the GGUF `general.architecture` the converter writes for this
-    /// checkpoint (`llama` for Llama and Mistral, `qwen2` for Qwen2).
+    /// checkpoint (`llama` for Llama and Mistral, `qwen2` for Qwen2, `bloom`, `falcon`).
     /// `extra` adds keys or tensors before the file is written (tests of what is refused).
     public static func convert(
         directory: String, architecture: String, to path: String, extra: (inout GGUFWriter) throws -> Void = { _ in }
@@ -16,6 +17,11 @@ public enum HFToGGUF {
         let config = try require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/config.json"))) as? [String: Any])
         let weights = try SafeTensorsFile(path: directory + "/model.safetensors")
+        switch architecture {
+        case "bloom": return try convertBloom(config, weights, to: path, extra: extra)
+        case "falcon": return try convertFalcon(config, weights, to: path, extra: extra)
+        default: break
+        }
         func int(_ key: String) throws -> Int { try require(config[key] as? Int, "config.json lacks \(key)") }
         let layers = try int("num_hidden_layers"), hidden = try int("hidden_size"), heads = try int("num_attention_heads")
         let kvHeads = (config["num_key_value_heads"] as? Int) ?? heads

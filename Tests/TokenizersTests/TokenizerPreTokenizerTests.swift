@@ -7,7 +7,7 @@ import Testing
 /// piece again, keeping the text between matches). The scanners were also checked this way on
 /// 10,172 benchmark documents (2.2 MB, 11 languages) with no difference.
 @Suite struct TokenizerPreTokenizerTests {
-    static let names = ["gpt2", "smollm", "llama-bpe", "qwen2", "default"]
+    static let names = ["gpt2", "smollm", "llama-bpe", "qwen2", "falcon", "bloom", "default"]
 
     static func expected(_ name: String) -> [(String, [String])] {
         switch name {
@@ -15,6 +15,8 @@ import Testing
         case "smollm": return smollm
         case "llama-bpe": return llama3
         case "qwen2": return qwen2
+        case "falcon": return falcon
+        case "bloom": return bloom
         default: return `default`
         }
     }

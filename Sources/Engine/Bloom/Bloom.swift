@@ -8,7 +8,9 @@ import Foundation
 ///     logits = ln_f(x) · word_embeddingsᵀ
 ///
 /// query_key_value's rows are laid out per head, [head, (q, k, v), head_dim]; they are
-/// reordered once to [q heads | k heads | v heads].
+/// reordered once to [q heads | k heads | v heads], as llama.cpp's converter stores them in a
+/// GGUF file (`attn_qkv`), which is read as it is (Bloom+GGUF.swift). Both formats run the
+/// one forward pass `build` assembles, asking for weights by their GGUF names.
 public enum Bloom {
     public struct Configuration: Sendable, Equatable {
         public var layerCount: Int
@@ -17,8 +19,13 @@ public enum Bloom {
         public var vocabularySize: Int
         public var epsilon: Float
         public var contextLength: Int
+        /// Whether the output projection is the token embeddings (always for a checkpoint;
+        /// for a GGUF file, when it has no `output.weight`).
+        public var tiedOutput = true
 
         public var headDim: Int { hiddenSize / headCount }
+        /// BLOOM's MLP is 4 × hidden_size wide.
+        public var innerSize: Int { 4 * hiddenSize }
 
         public init(_ config: HuggingFaceConfig) throws {
             func refuse(_ key: String, _ detail: String) -> EngineError { .configKey(path: config.path, key: key, detail: detail) }
@@ -102,37 +109,70 @@ public enum Bloom {
         return out
     }
 
+    /// GGUF names and the checkpoint modules llama.cpp's converter maps to them.
+    static let huggingFaceNames = TensorNameTable(
+        global: ["token_embd": "word_embeddings", "token_embd_norm": "word_embeddings_layernorm", "output_norm": "ln_f"],
+        blockPrefix: "h.",
+        block: [
+            "attn_norm": "input_layernorm", "attn_qkv": "self_attention.query_key_value", "attn_output": "self_attention.dense",
+            "ffn_norm": "post_attention_layernorm", "ffn_up": "mlp.dense_h_to_4h", "ffn_down": "mlp.dense_4h_to_h",
+        ])
+
+    /// A checkpoint's fused q/k/v rows (per head) regrouped by part on the way in, as
+    /// llama.cpp's converter regroups them into a GGUF file's `attn_qkv`.
+    struct GroupedQKV: DecoderWeights {
+        let base: any DecoderWeights
+        let heads: Int
+        let headDim: Int
+
+        func matrix(_ name: String, rows: Int, columns: Int) throws -> WeightMatrix {
+            guard name.hasSuffix(".attn_qkv.weight") else { return try base.matrix(name, rows: rows, columns: columns) }
+            let values = try base.floats(name, rows: rows, columns: columns)
+            return .owning(groupByPart(values, heads: heads, headDim: headDim, columns: columns), rows: rows, columns: columns)
+        }
+
+        func vector(_ name: String, count: Int) throws -> [Float] {
+            let values = try base.vector(name, count: count)
+            return name.hasSuffix(".attn_qkv.bias") ? groupByPart(values, heads: heads, headDim: headDim, columns: 1) : values
+        }
+    }
+
     public static func model(directory: SafeTensorsDirectory, threads: Int = Parallel.availableCores) throws -> DecoderModel {
         let c = try Configuration(directory.config)
         let r = CheckpointReader(directory, prefix: "transformer.", probe: "word_embeddings.weight")
+        let checkpoint = RenamedCheckpoint(reader: r, names: huggingFaceNames)
+        let model = try build(
+            c, weights: GroupedQKV(base: checkpoint, heads: c.headCount, headDim: c.headDim), storage: directory, threads: threads)
+        try r.refuseUnread(modelType: "bloom") { $0 == "lm_head.weight" }
+        return model
+    }
+
+    /// The network from weights asked for by GGUF names.
+    static func build(_ c: Configuration, weights w: some DecoderWeights, storage: AnyObject, threads: Int) throws -> DecoderModel {
         let d = c.hiddenSize, eps = c.epsilon, slopes = alibiSlopes(heads: c.headCount)
         let blocks: [any DecoderBlock] = try (0..<c.layerCount).map { l in
-            let p = "h.\(l)."
-            let w = try r.floats(p + "self_attention.query_key_value.weight", shape: [3 * d, d])
-            let b = try r.vector(p + "self_attention.query_key_value.bias", count: 3 * d)
+            let p = "blk.\(l)."
             return Block(
                 layer: l,
-                inputNorm: try r.layerNorm(p + "input_layernorm", width: d, epsilon: eps),
-                queryKeyValue: Linear(
-                    weight: .owning(groupByPart(w, heads: c.headCount, headDim: c.headDim, columns: d), rows: 3 * d, columns: d),
-                    bias: groupByPart(b, heads: c.headCount, headDim: c.headDim, columns: 1)),
+                inputNorm: try w.layerNorm(p + "attn_norm", width: d, epsilon: eps),
+                queryKeyValue: try w.linear(p + "attn_qkv", outputs: 3 * d, inputs: d, bias: true),
                 attention: CausalAttention(
                     layer: l, headCount: c.headCount, kvHeadCount: c.headCount, headDim: c.headDim, alibiSlopes: slopes),
-                dense: try r.linear(p + "self_attention.dense", outputs: d, inputs: d, bias: true),
-                postAttentionNorm: try r.layerNorm(p + "post_attention_layernorm", width: d, epsilon: eps),
-                up: try r.linear(p + "mlp.dense_h_to_4h", outputs: 4 * d, inputs: d, bias: true),
-                down: try r.linear(p + "mlp.dense_4h_to_h", outputs: d, inputs: 4 * d, bias: true))
+                dense: try w.linear(p + "attn_output", outputs: d, inputs: d, bias: true),
+                postAttentionNorm: try w.layerNorm(p + "ffn_norm", width: d, epsilon: eps),
+                up: try w.linear(p + "ffn_up", outputs: c.innerSize, inputs: d, bias: true),
+                down: try w.linear(p + "ffn_down", outputs: d, inputs: c.innerSize, bias: true))
         }
-        let embedding = try r.matrix("word_embeddings.weight", rows: c.vocabularySize, columns: d)
+        let embedding = try w.matrix("token_embd.weight", rows: c.vocabularySize, columns: d)
         let parts = DecoderParts(
             architecture: "bloom",
             shape: ModelShape(
                 layerCount: c.layerCount, hiddenSize: d, headCount: c.headCount, headDim: c.headDim,
-                intermediateSize: 4 * d, vocabularySize: c.vocabularySize),
+                intermediateSize: c.innerSize, vocabularySize: c.vocabularySize),
             contextLength: c.contextLength, kvWidth: d, tokenEmbedding: embedding,
-            embeddingNorm: try r.layerNorm("word_embeddings_layernorm", width: d, epsilon: eps),
-            blocks: blocks, finalNorm: try r.layerNorm("ln_f", width: d, epsilon: eps), output: embedding)
-        try r.refuseUnread(modelType: "bloom") { $0 == "lm_head.weight" }
-        return DecoderModel(parts, weights: directory, threads: threads)
+            embeddingNorm: try w.layerNorm("token_embd_norm", width: d, epsilon: eps),
+            blocks: blocks, finalNorm: try w.layerNorm("output_norm", width: d, epsilon: eps),
+            output: c.tiedOutput ? embedding : try w.matrix("output.weight", rows: c.vocabularySize, columns: d))
+        return DecoderModel(parts, weights: storage, threads: threads)
     }
 }

@@ -45,13 +45,6 @@ final class CheckpointReader {
         return try directory.weightMatrix([prefix + name], columns: columns, rows: [rows])
     }
 
-    /// `name.weight` [out, in] and, when `bias`, `name.bias` [out].
-    func linear(_ name: String, outputs: Int, inputs: Int, bias: Bool) throws -> Linear {
-        Linear(
-            weight: try matrix(name + ".weight", rows: outputs, columns: inputs),
-            bias: bias ? try vector(name + ".bias", count: outputs) : nil)
-    }
-
     /// GPT-2's Conv1D: its weight is stored [in, out], the transpose of nn.Linear's.
     func conv1D(_ name: String, inputs: Int, outputs: Int) throws -> Linear {
         let stored = try floats(name + ".weight", shape: [inputs, outputs])

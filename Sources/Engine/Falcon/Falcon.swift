@@ -6,8 +6,10 @@
 ///     x += dense(Attention(RoPE(query_key_value(h)))) + dense_4h_to_h(gelu(dense_h_to_4h(h)))
 ///     logits = ln_f(x) · word_embeddingsᵀ
 ///
-/// query_key_value's rows are [q heads | k | v] with one key-value head. Every other
-/// variant (new_decoder_architecture, ALiBi, biases, sequential blocks) is refused by key.
+/// query_key_value's rows are [q heads | k | v] with one key-value head, as llama.cpp's
+/// converter also stores them in a GGUF file's `attn_qkv` (Falcon+GGUF.swift); both formats
+/// run the one forward pass `build` assembles, asking for weights by their GGUF names. Every
+/// other variant (new_decoder_architecture, ALiBi, biases, sequential blocks) is refused by key.
 public enum Falcon {
     public struct Configuration: Sendable, Equatable {
         public var layerCount: Int
@@ -18,6 +20,9 @@ public enum Falcon {
         public var epsilon: Float
         public var contextLength: Int
         public var ropeTheta: Float
+        /// Whether the output projection is the token embeddings (always for a checkpoint;
+        /// for a GGUF file, when it has no `output.weight`).
+        public var tiedOutput = true
 
         public var headDim: Int { hiddenSize / headCount }
 
@@ -76,6 +81,8 @@ public enum Falcon {
         let dense: Linear
         let up: Linear
         let down: Linear
+        /// Which values of a head rotate together: halves in both formats (llama.cpp's NEOX).
+        let rope: RopeLayout
 
         func apply(_ residual: UnsafeMutablePointer<Float>, _ pass: ForwardPass) {
             let t = pass.tokenCount, s = pass.scratch, d = inputNorm.weight.count, a = attention
@@ -85,8 +92,8 @@ public enum Falcon {
             let qkv = s.qkv.reserve(max(t, 1) * a.stride)
             queryKeyValue(normed, rows: t, into: qkv, pass)
             let cos = UnsafePointer(s.ropeCos.pointer), sin = UnsafePointer(s.ropeSin.pointer)
-            Ops.ropeHalves(qkv, rows: t, stride: a.stride, heads: a.headCount, headDim: a.headDim, dims: a.headDim, cos: cos, sin: sin)
-            Ops.ropeHalves(
+            rope.apply(qkv, rows: t, stride: a.stride, heads: a.headCount, headDim: a.headDim, dims: a.headDim, cos: cos, sin: sin)
+            rope.apply(
                 qkv + a.queryWidth, rows: t, stride: a.stride, heads: a.kvHeadCount, headDim: a.headDim, dims: a.headDim, cos: cos,
                 sin: sin)
             add(dense, of: attention(qkv, pass), at: .attentionOutput(layer), to: residual, pass)
@@ -95,22 +102,47 @@ public enum Falcon {
         }
     }
 
+    /// GGUF names and the checkpoint modules llama.cpp's converter maps to them.
+    static let huggingFaceNames = TensorNameTable(
+        global: ["token_embd": "word_embeddings", "output_norm": "ln_f"],
+        blockPrefix: "h.",
+        block: [
+            "attn_norm": "input_layernorm", "attn_qkv": "self_attention.query_key_value", "attn_output": "self_attention.dense",
+            "ffn_up": "mlp.dense_h_to_4h", "ffn_down": "mlp.dense_4h_to_h",
+        ])
+
+    /// A checkpoint keeps q and k as trained, and transformers' `rotate_half` rotates value i
+    /// with value i + d/2.
+    static let huggingFaceRopeLayout = RopeLayout.halves
+
     public static func model(directory: SafeTensorsDirectory, threads: Int = Parallel.availableCores) throws -> DecoderModel {
         let c = try Configuration(directory.config)
         let r = CheckpointReader(directory, prefix: "transformer.", probe: "word_embeddings.weight")
+        let model = try build(
+            c, weights: RenamedCheckpoint(reader: r, names: huggingFaceNames), rope: huggingFaceRopeLayout, storage: directory,
+            threads: threads)
+        try r.refuseUnread(modelType: "falcon") { $0 == "lm_head.weight" }
+        return model
+    }
+
+    /// The network from weights asked for by GGUF names.
+    static func build(
+        _ c: Configuration, weights w: some DecoderWeights, rope: RopeLayout, storage: AnyObject, threads: Int
+    ) throws -> DecoderModel {
         let d = c.hiddenSize, hd = c.headDim, eps = c.epsilon
         let blocks: [any DecoderBlock] = try (0..<c.layerCount).map { l in
-            let p = "h.\(l)."
+            let p = "blk.\(l)."
             return Block(
                 layer: l,
-                inputNorm: try r.layerNorm(p + "input_layernorm", width: d, epsilon: eps),
-                queryKeyValue: try r.linear(p + "self_attention.query_key_value", outputs: d + 2 * hd, inputs: d, bias: false),
+                inputNorm: try w.layerNorm(p + "attn_norm", width: d, epsilon: eps),
+                queryKeyValue: try w.linear(p + "attn_qkv", outputs: d + 2 * hd, inputs: d, bias: false),
                 attention: CausalAttention(layer: l, headCount: c.headCount, kvHeadCount: 1, headDim: hd, alibiSlopes: nil),
-                dense: try r.linear(p + "self_attention.dense", outputs: d, inputs: d, bias: false),
-                up: try r.linear(p + "mlp.dense_h_to_4h", outputs: c.innerSize, inputs: d, bias: false),
-                down: try r.linear(p + "mlp.dense_4h_to_h", outputs: d, inputs: c.innerSize, bias: false))
+                dense: try w.linear(p + "attn_output", outputs: d, inputs: d, bias: false),
+                up: try w.linear(p + "ffn_up", outputs: c.innerSize, inputs: d, bias: false),
+                down: try w.linear(p + "ffn_down", outputs: d, inputs: c.innerSize, bias: false),
+                rope: rope)
         }
-        let embedding = try r.matrix("word_embeddings.weight", rows: c.vocabularySize, columns: d)
+        let embedding = try w.matrix("token_embd.weight", rows: c.vocabularySize, columns: d)
         let parts = DecoderParts(
             architecture: "falcon",
             shape: ModelShape(
@@ -118,8 +150,8 @@ public enum Falcon {
                 intermediateSize: c.innerSize, vocabularySize: c.vocabularySize),
             contextLength: c.contextLength, kvWidth: hd, tokenEmbedding: embedding,
             rotaryDimensions: hd, rotaryTheta: c.ropeTheta,
-            blocks: blocks, finalNorm: try r.layerNorm("ln_f", width: d, epsilon: eps), output: embedding)
-        try r.refuseUnread(modelType: "falcon") { $0 == "lm_head.weight" }
-        return DecoderModel(parts, weights: directory, threads: threads)
+            blocks: blocks, finalNorm: try w.layerNorm("output_norm", width: d, epsilon: eps),
+            output: c.tiedOutput ? embedding : try w.matrix("output.weight", rows: c.vocabularySize, columns: d))
+        return DecoderModel(parts, weights: storage, threads: threads)
     }
 }

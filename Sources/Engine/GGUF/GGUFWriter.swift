@@ -35,6 +35,12 @@ public struct GGUFWriter: Sendable {
         metadata[key] = value
     }
 
+    /// Removes a metadata key if it is set (to write a converter's file with one key changed).
+    public mutating func removeValue(forKey key: String) {
+        guard metadata.removeValue(forKey: key) != nil else { return }
+        metadataKeys.removeAll { $0 == key }
+    }
+
     /// Adds an F32 tensor. `dimensions` are in ggml order (the first is the row length) and
     /// their product must equal `values.count`.
     public mutating func addTensor(name: String, dimensions: [Int], values: [Float]) throws {

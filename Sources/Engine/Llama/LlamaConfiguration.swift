@@ -60,7 +60,7 @@ public struct LlamaConfiguration: Sendable, Equatable {
             throw EngineError.unsupported(
                 path: gguf.path,
                 detail:
-                    "architecture '\(arch)' is not one the engine runs (supported: \(Self.supportedArchitectures.sorted().joined(separator: ", ")))"
+                    "architecture '\(arch)' is not one the LLaMA-family forward pass runs (it runs \(Self.supportedArchitectures.sorted().joined(separator: ", ")); the engine runs \(GGUFArchitectures.supported.joined(separator: ", ")) through GGUFArchitectures)"
             )
         }
         architecture = arch

@@ -36,17 +36,7 @@ public enum ModelLoader {
         if SafeTensorsDirectory.isDirectory(path) { return try loadDirectory(path: path, threads: threads) }
         let gguf = try GGUFFile(path: path)
         let architecture = try gguf.string("general.architecture")
-        let network: any LanguageModel
-        switch architecture {
-        case _ where LlamaConfiguration.supportedArchitectures.contains(architecture):
-            network = try LlamaModel(gguf: gguf, threads: threads)
-        default:
-            throw EngineError.unsupported(
-                path: path,
-                detail:
-                    "architecture '\(architecture)' is not supported (supported: \(LlamaConfiguration.supportedArchitectures.sorted().joined(separator: ", ")))"
-            )
-        }
+        let network = try GGUFArchitectures.network(gguf: gguf, threads: threads)
         let tokenizer = try TokenizerLoader.load(from: gguf)
         let template = gguf.metadata["tokenizer.chat_template"] == nil ? nil : try? ChatTemplate(gguf: gguf)
         return LoadedModel(

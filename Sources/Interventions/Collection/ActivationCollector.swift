@@ -62,6 +62,7 @@ public struct ActivationCollector {
                 pair.answers.map { SequenceInput(tokens: Array($0.tokens[pair.prefix.count...]), state: state.fork(), logits: .none) }
             }
             _ = try network.forward(inputs, editor: own)
+            try Self.checkVisits(of: sites, widths: widths, recorders: [shared, own])
             for (p, pair) in batch.enumerated() {
                 for a in pair.answers.indices {
                     rows.append(PositionRecorder.mean(shared.sums[p][a], own.sums[2 * p + a][0], count: answers[2 * p + a][0].count))
@@ -76,6 +77,26 @@ public struct ActivationCollector {
             negative[kind] = stride(from: 1, to: rows.count, by: 2).map { rows[$0][kind]! }
         }
         return Result(layers: layers, widths: widths, positive: positive, negative: negative)
+    }
+
+    /// A site the network never offered (one it does not have, or skips) would leave its rows
+    /// at zero, which fitting would take for activations; a site offered at another width
+    /// than the shape says would be read out of bounds. Either stops the collection, naming it.
+    static func checkVisits(of sites: Set<HookSite>, widths: [String: Int], recorders: [PositionRecorder]) throws {
+        var seen: [HookSite: Int] = [:]
+        for recorder in recorders { seen.merge(recorder.visited) { a, _ in a } }
+        let order = { (a: HookSite, b: HookSite) in (a.layer ?? -1, a.kind) < (b.layer ?? -1, b.kind) }
+        let missing = sites.filter { seen[$0] == nil }.sorted(by: order)
+        if let first = missing.first {
+            throw InterventionError.invalid(
+                "the network never offered the site \(first) (\(missing.count) of the \(sites.count) sites asked for are missing), so it has no activations there to collect; collect a site kind this architecture visits"
+            )
+        }
+        for (site, width) in seen.sorted(by: { order($0.key, $1.key) }) where width != widths[site.kind] {
+            throw InterventionError.invalid(
+                "the network offered the site \(site) with \(width) values a token, but its shape says \(widths[site.kind] ?? 0); its activations cannot be collected"
+            )
+        }
     }
 
     /// A pair as token sequences: prompt + positive and prompt + negative, and the prefix
@@ -116,6 +137,8 @@ final class PositionRecorder: ActivationEditor {
     private let layers: Int
     private let ranges: [[Range<Int>]]
     private(set) var sums: [[[String: [Float]]]]
+    /// Every site the network offered, with its width.
+    private(set) var visited: [HookSite: Int] = [:]
 
     init(sites: Set<HookSite>, layers: Int, widths: [String: Int], ranges: [[Range<Int>]]) {
         self.sites = sites
@@ -128,7 +151,8 @@ final class PositionRecorder: ActivationEditor {
     func wants(_ site: HookSite) -> Bool { sites.contains(site) }
 
     func visit(_ view: ActivationView) {
-        guard let layer = view.site.layer, let width = widths[view.site.kind] else { return }
+        visited[view.site] = view.width
+        guard let layer = view.site.layer, let width = widths[view.site.kind], view.width == width else { return }
         for (r, row) in view.rows.enumerated() {
             for (slot, range) in ranges[row.sequence].enumerated() where range.contains(row.position) {
                 let values = view[r]
