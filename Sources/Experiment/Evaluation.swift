@@ -134,9 +134,7 @@ public struct Evaluation {
         configuration["seed"] = String(settings.seed)
         configuration["num_fewshot"] = String(settings.numFewshot)
         // Part of the journal's identity: a run cut at other lengths never resumes this one.
-        if let generation = task.card.generation, task.card.outputType == .generateUntil {
-            configuration["max_tokens"] = String(generation.maxTokens)
-        }
+        if let maxTokens = task.card.maxTokens { configuration["max_tokens"] = String(maxTokens) }
         // The journal names what defines the run, not how long its fit took; the chosen
         // K, strength and units are in it, the request that chose them is not (a journal
         // of the same edits resumes whichever request chose them).

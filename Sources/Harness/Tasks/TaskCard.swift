@@ -373,6 +373,9 @@ extension TaskCard {
         return card
     }
 
+    /// How many tokens a generate_until card's answers may have (nil: the task generates none).
+    public var maxTokens: Int? { outputType == .generateUntil ? generation?.maxTokens : nil }
+
     /// The card with generations cut at `maxTokens` tokens (`--max-tokens`); refused for a
     /// task that generates nothing.
     public func overridingMaxTokens(_ maxTokens: Int) throws -> TaskCard {

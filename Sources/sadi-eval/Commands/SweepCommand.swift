@@ -43,7 +43,7 @@ struct SweepCommand: ParsableCommand {
     @Flag(
         name: .customLong("reuse-results"),
         help:
-            "Tasks × methods sweep: read a cell's finished results file instead of running it again when it was made for the same model, split, prompt, protocol, limit, seed, few-shot count, batch size and request (resumes an interrupted sweep)."
+            "Tasks × methods sweep: read a cell's finished results file instead of running it again when it was made for the same model, split, prompt, protocol, limit, seed, few-shot count, batch size, token limit and request (resumes an interrupted sweep)."
     )
     var reuseResults = false
 
