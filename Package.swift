@@ -15,6 +15,7 @@ let taskTargets: [TaskTarget] = [
     .init("Winogrande"),
     .init("SST2"),
     .init("RTE"),
+    .init("TriviaQA", dependencies: ["Engine"]),
 ]
 
 let optimize: [SwiftSetting] = [
@@ -91,7 +92,7 @@ let package = Package(
             name: "ExperimentTests",
             dependencies: [
                 "Experiment", "Interventions", "Harness", "Engine", "Tokenizers",
-                "TaskCOPA", "TestSupport",
+                "TaskCOPA", "TaskTriviaQA", "TestSupport",
             ]),
         .testTarget(
             name: "InterventionsTests",

@@ -72,8 +72,9 @@ public struct Evaluation {
     }
 
     /// The results file's name: the method, then whatever else changes the number, so a
-    /// quick run (`--limit`, another split or prompt, few-shot, the official protocol) never
-    /// replaces the full run's file: `sadi-head.dev.first20.pairs40.pairs-dev.5shot.official`.
+    /// quick run (`--limit`, another split or prompt, few-shot, `--max-tokens`, the official
+    /// protocol) never replaces the full run's file:
+    /// `sadi-head.dev.first20.pairs40.pairs-dev.5shot.max-tokens32.official`.
     private var fileStem: String {
         var stem = settings.method
         let defaultSplit = task.card.splits(role: .test).first?.name
@@ -86,6 +87,7 @@ public struct Evaluation {
         if let split = settings.pairsSplit, split != task.card.splits(role: .pairs).first?.name { stem += ".pairs-" + split }
         if let prompt = settings.fitPrompt { stem += ".fit-" + prompt.rawValue }
         if settings.numFewshot > 0 { stem += ".\(settings.numFewshot)shot" }
+        if let maxTokens = task.card.overriddenMaxTokens { stem += ".max-tokens\(maxTokens)" }
         if settings.scoring == .official { stem += ".official" }
         return stem
     }
@@ -131,6 +133,8 @@ public struct Evaluation {
         configuration["limit"] = settings.limit.map(String.init) ?? "none"
         configuration["seed"] = String(settings.seed)
         configuration["num_fewshot"] = String(settings.numFewshot)
+        // Part of the journal's identity: a run cut at other lengths never resumes this one.
+        if let maxTokens = task.card.maxTokens { configuration["max_tokens"] = String(maxTokens) }
         // The journal names what defines the run, not how long its fit took; the chosen
         // K, strength and units are in it, the request that chose them is not (a journal
         // of the same edits resumes whichever request chose them).
@@ -166,7 +170,7 @@ public struct Evaluation {
         var scored = instances.count - pending.count
         // With an intervention the baseline is answered in the same batches (sharing the
         // clean prompt prefix) for the paired comparison.
-        let tokens = try EvaluationLoop(model: model.loaded, batchSize: settings.batchSize)
+        let throughput = try EvaluationLoop(model: model.loaded, batchSize: settings.batchSize)
             .run(pending, interventions: intervention == nil ? [nil] : [intervention, nil]) { batch, responses in
                 for (i, instance) in batch.enumerated() where !responses.allSatisfy({ $0[i].isFinite }) {
                     let edited = !responses[0][i].isFinite && intervention != nil
@@ -208,7 +212,8 @@ public struct Evaluation {
             configuration: configuration, metrics: metrics, metricOrder: scorers.map(\.name),
             items: ordered.count, comparisons: comparisons.isEmpty ? nil : comparisons,
             validationGrid: settings.validationGrid, wallSeconds: seconds,
-            tokensPerSecond: Double(tokens) / max(seconds, 1e-9),
+            tokensPerSecond: Double(throughput.tokens) / max(seconds, 1e-9),
+            decodeTokensPerSecond: throughput.decodeTokensPerSecond,
             gitCommit: settings.sourceRevision, created: ISO8601DateFormatter().string(from: Date()))
         // Results first, then the journal is retired: a failure or a kill in between loses
         // nothing, the rerun reads the journal again.

@@ -62,6 +62,7 @@ extension Experiment {
             "limit": settings.limit.map(String.init) ?? "none", "seed": String(settings.seed),
             "num_fewshot": String(settings.numFewshot), "protocol": settings.scoring.rawValue,
             "batch_size": String(settings.batchSize), "fit_task": fitTask,
+            "max_tokens": task.card.maxTokens.map(String.init),
         ]
         let split = settings.split ?? task.card.splits(role: .test).first?.name
         guard result.model.sha256 == model.sha256, result.method == settings.method, result.split == split,

@@ -80,6 +80,7 @@ extension Experiment {
                 + (pairsSplit.name != task.card.splits(role: .pairs).first?.name ? ".pairs-\(pairsSplit.name)" : "")
                 + (fitPrompt != settings.scoring.fitPrompt(of: task.card) ? ".fit-\(fitPrompt.rawValue)" : "")
                 + (settings.numFewshot > 0 ? ".\(settings.numFewshot)shot" : "")
+                + (task.card.overriddenMaxTokens.map { ".max-tokens\($0)" } ?? "")
                 + (settings.scoring == .official ? ".official" : ""),
             suffix: "")
         let report = SweepReport(

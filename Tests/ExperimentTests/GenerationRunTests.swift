@@ -62,12 +62,7 @@ struct GenerationRunTests {
         // SmolLM2-135M answers some of these; the metric is the share it gets right.
         #expect(texts.allSatisfy { !$0.contains("\n") && !$0.contains(".") }, "stop strings cut the text: \(texts)")
         let right = try samples(whole).filter { sample in
-            ExactMatchScorer(normalisation: .lmEval).normalise(sample.response.generatedText!)
-                == ExactMatchScorer(normalisation: .lmEval).normalise(sample.reference.acceptedAnswers[0])
-                || sample.reference.acceptedAnswers.contains {
-                    ExactMatchScorer(normalisation: .lmEval).normalise($0)
-                        == ExactMatchScorer(normalisation: .lmEval).normalise(sample.response.generatedText!)
-                }
+            ExactMatchScorer(normalisation: .lmEval).matches(sample.response.generatedText!, answers: sample.reference.acceptedAnswers)
         }.count
         #expect(full.metrics["exact_match"]!.value == Double(right) / Double(TinyQATask.questions.count))
 

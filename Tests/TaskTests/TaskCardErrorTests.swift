@@ -59,7 +59,7 @@ struct TaskCardErrorTests {
         Case(
             name: "metric option value", target: "metrics: [acc, acc_norm]",
             replacement: "metrics: [acc, {name: exact_match, normalise: loose}]",
-            field: "metrics[1]", says: "sets `normalise` of metric `exact_match` to `loose`; use one of none, sadi, lm-eval"),
+            field: "metrics[1]", says: "sets `normalise` of metric `exact_match` to `loose`; use one of none, sadi, lm-eval, triviaqa"),
         Case(
             name: "official prompt unknown", target: "  prompt: sadi\n", replacement: "  prompt: sady\n",
             field: "official.prompt", says: "is `sady`, which `prompts` does not name; use one of lm-eval, sadi"),

@@ -4,6 +4,8 @@ import Foundation
 /// - for a log-likelihood request, the teacher-forced greedy decoding of the right choice's
 ///   positions against that choice (SADI's official metric);
 /// - for a generation, the generated text against any accepted answer.
+/// The prediction first goes through the normalisation's filter (lm-eval strips the
+/// generation, never the answers), then both sides through its normalisation.
 public struct ExactMatchScorer: Scorer {
     public enum Normalisation: String, Sendable, CaseIterable {
         /// Text as it is.
@@ -11,16 +13,24 @@ public struct ExactMatchScorer: Scorer {
         /// SADI's released code: strip surrounding whitespace, remove `. ; ! , ?`, newlines,
         /// `</s>` and `<pad>`, lower-case.
         case sadi
-        /// lm-eval's exact_match with ignore_case and ignore_punctuation: lower-case,
-        /// drop ASCII punctuation, strip surrounding whitespace.
+        /// lm-eval's `remove_whitespace` filter (0.4.9+: the generation stripped) and its
+        /// exact_match with ignore_case and ignore_punctuation (Python's `str.lower`, then
+        /// the characters of `string.punctuation` deleted); answers are not stripped.
         case lmEval = "lm-eval"
+        /// The official TriviaQA evaluation's `normalize_answer`: `_` to a space, lower-case,
+        /// `string.punctuation` and ‘ ’ ´ to spaces, the words a, an and the removed,
+        /// whitespace runs to one space, stripped.
+        case triviaqa
     }
 
     public let normalisation: Normalisation
+    public let name: String
 
-    public init(normalisation: Normalisation = .sadi) { self.normalisation = normalisation }
-
-    public var name: String { "exact_match" }
+    /// `name` is the metric's name in results: two exact matches of one run need two names.
+    public init(normalisation: Normalisation = .sadi, name: String = "exact_match") {
+        self.normalisation = normalisation
+        self.name = name
+    }
 
     public func scores(_ samples: [Sample]) throws -> [Double] {
         try samples.map { sample in
@@ -29,32 +39,37 @@ public struct ExactMatchScorer: Scorer {
                 guard let gold = sample.reference.choiceIndex, gold < results.count, gold < sample.request.choices.count else {
                     throw ScoringError(metric: name, docID: sample.docID, problem: "the reference is not a choice index of the request")
                 }
-                return normalise(results[gold].greedyText) == normalise(sample.request.choices[gold].text) ? 1 : 0
+                return matches(results[gold].greedyText, answers: [sample.request.choices[gold].text]) ? 1 : 0
             case let .generation(generation):
                 let answers = sample.reference.acceptedAnswers
                 guard !answers.isEmpty else {
                     throw ScoringError(metric: name, docID: sample.docID, problem: "the reference has no accepted answers")
                 }
-                let text = normalise(generation.text)
-                return answers.contains { normalise($0) == text } ? 1 : 0
+                return matches(generation.text, answers: answers) ? 1 : 0
             }
         }
     }
 
+    /// Whether `prediction` matches any of `answers` under the normalisation.
+    public func matches(_ prediction: String, answers: [String]) -> Bool {
+        let text = normalise(filtered(prediction))
+        return answers.contains { normalise($0) == text }
+    }
+
+    /// What the normalisation does to the prediction alone before comparing.
+    public func filtered(_ prediction: String) -> String {
+        normalisation == .lmEval ? PythonText.stripped(prediction) : prediction
+    }
+
+    /// What the normalisation does to both sides.
     public func normalise(_ text: String) -> String {
         switch normalisation {
         case .none: return text
         case .sadi: return Self.sadiNormalised(text)
-        case .lmEval:
-            let kept = text.lowercased().unicodeScalars.filter {
-                !($0.isASCII && Self.punctuation.contains($0))
-            }
-            return String(String.UnicodeScalarView(kept)).trimmingCharacters(in: .whitespacesAndNewlines)
+        case .lmEval: return Self.lmEvalNormalised(text)
+        case .triviaqa: return Self.triviaQANormalised(text)
         }
     }
-
-    /// What lm-eval's ignore_punctuation drops (ASCII only), built once rather than per character.
-    private static let punctuation = CharacterSet.punctuationCharacters.union(.symbols)
 
     /// SADI's normalisation (its `evaluate` strips these marks in this order).
     public static func sadiNormalised(_ text: String) -> String {

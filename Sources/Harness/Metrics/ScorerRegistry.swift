@@ -44,6 +44,10 @@ public struct ScorerRegistry: Sendable {
         ) { options in
             ExactMatchScorer(normalisation: options["normalise"].flatMap(ExactMatchScorer.Normalisation.init) ?? .none)
         },
+        // A second exact match beside lm-eval's in one run (TriviaQA reports both).
+        Entry(name: "exact_match_triviaqa", outputTypes: [.multipleChoice, .generateUntil]) { _ in
+            ExactMatchScorer(normalisation: .triviaqa, name: "exact_match_triviaqa")
+        },
     ])
 
     /// Checks a card's metric against the registry: known name, suits the output type,

@@ -31,13 +31,17 @@ public struct RunResult: Codable, Sendable, Equatable {
     public let validationGrid: [GridCell]?
     public let wallSeconds: Double
     public let tokensPerSecond: Double
+    /// Generation's decoding steps only (tokens fed one per sequence, per second of those
+    /// steps); absent when nothing was generated.
+    public let decodeTokensPerSecond: Double?
     public let gitCommit: String
     public let created: String
 
     public init(
         task: String, split: String, prompt: String, method: String, model: Model, configuration: [String: String],
         metrics: [String: MetricValue], metricOrder: [String], items: Int, comparisons: [String: PairedComparison]?,
-        validationGrid: [GridCell]? = nil, wallSeconds: Double, tokensPerSecond: Double, gitCommit: String, created: String
+        validationGrid: [GridCell]? = nil, wallSeconds: Double, tokensPerSecond: Double, decodeTokensPerSecond: Double? = nil,
+        gitCommit: String, created: String
     ) {
         self.task = task
         self.split = split
@@ -52,6 +56,7 @@ public struct RunResult: Codable, Sendable, Equatable {
         self.validationGrid = validationGrid
         self.wallSeconds = wallSeconds
         self.tokensPerSecond = tokensPerSecond
+        self.decodeTokensPerSecond = decodeTokensPerSecond
         self.gitCommit = gitCommit
         self.created = created
     }
@@ -60,6 +65,7 @@ public struct RunResult: Codable, Sendable, Equatable {
         case task, split, prompt, method, model, configuration, metrics, items, comparisons
         case validationGrid = "validation_grid"
         case metricOrder = "metric_order", wallSeconds = "wall_seconds", tokensPerSecond = "tokens_per_second"
+        case decodeTokensPerSecond = "decode_tokens_per_second"
         case gitCommit = "git_commit", created
     }
 

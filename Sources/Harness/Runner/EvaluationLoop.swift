@@ -13,21 +13,21 @@ public struct EvaluationLoop {
     }
 
     /// Calls `onBatch(instances, responses)` after each batch, `responses[k][i]` being the
-    /// batch's instance i under intervention k; returns the tokens processed.
+    /// batch's instance i under intervention k; returns what the batches cost.
     @discardableResult
     public func run(
         _ instances: [Instance], interventions: [(any InterventionRuntime)?],
         onBatch: (ArraySlice<Instance>, [[Response]]) throws -> Void
-    ) throws -> Int {
-        var tokens = 0
+    ) throws -> Throughput {
+        var throughput = Throughput()
         var start = 0
         while start < instances.count {
             let batch = instances[start..<min(start + batchSize, instances.count)]
             let output = try runner.run(batch.map(\.request), interventions: interventions)
-            tokens += output.tokens
+            throughput = throughput + output.throughput
             try onBatch(batch, output.responses)
             start = batch.endIndex
         }
-        return tokens
+        return throughput
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Engine
 import Tokenizers
 
@@ -28,24 +29,24 @@ public struct GenerationRunner {
         }
     }
 
-    /// Generations per intervention (nil: none) in prompt order, and the tokens processed.
+    /// Generations per intervention (nil: none) in prompt order, and what they cost.
     public func run(_ prompts: [Prompt], interventions: [(any InterventionRuntime)?]) throws
-        -> (results: [[Generation]], tokens: Int)
+        -> (results: [[Generation]], throughput: Throughput)
     {
         let encoded = try prompts.map(encode)
         var results: [[Generation]] = interventions.map { _ in [] }
-        var tokens = 0
+        var throughput = Throughput()
         for (k, intervention) in interventions.enumerated() {
             var start = 0
             while start < prompts.count {
                 let range = start..<min(start + batchSize, prompts.count)
                 let (batch, used) = try generate(Array(prompts[range]), Array(encoded[range]), intervention)
                 results[k] += batch
-                tokens += used
+                throughput = throughput + used
                 start = range.upperBound
             }
         }
-        return (results, tokens)
+        return (results, throughput)
     }
 
     private func encode(_ prompt: Prompt) throws -> [Int32] {
@@ -82,7 +83,7 @@ public struct GenerationRunner {
     }
 
     private func generate(_ prompts: [Prompt], _ encoded: [[Int32]], _ intervention: (any InterventionRuntime)?) throws
-        -> ([Generation], Int)
+        -> ([Generation], Throughput)
     {
         var sequences = zip(prompts, encoded).map { prompt, ids in
             Sequence(
@@ -94,6 +95,8 @@ public struct GenerationRunner {
         }
         var tokens = encoded.reduce(0) { $0 + $1.count }
         var logits = try prefill(sequences, encoded, intervention)
+        let decodeStart = DispatchTime.now()
+        var decoded = 0
         var active = Array(sequences.indices)
         while !active.isEmpty {
             var fed: [Int] = []
@@ -125,14 +128,16 @@ public struct GenerationRunner {
             let inputs = active.map { SequenceInput(tokens: [sequences[$0].tokens.last!], state: sequences[$0].state, logits: .last) }
             logits = try network.forward(inputs, editor: intervention?.editor(for: spans))
             tokens += active.count
+            decoded += active.count
         }
+        let decodeSeconds = Double(DispatchTime.now().uptimeNanoseconds - decodeStart.uptimeNanoseconds) / 1e9
         let generations = sequences.indices.map { s -> Generation in
             _ = sequences[s].stream.finish()
             return Generation(
                 text: sequences[s].stream.text, tokenCount: sequences[s].tokens.count,
                 stoppedBy: sequences[s].stoppedBy ?? .maxTokens)
         }
-        return (generations, tokens)
+        return (generations, Throughput(tokens: tokens, decodedTokens: decoded, decodeSeconds: decodeSeconds))
     }
 
     /// Every prompt in one call (two for a two-pass intervention); the last prompt logits.

@@ -15,12 +15,12 @@ public struct RequestRunner {
         self.batchSize = max(1, batchSize)
     }
 
-    /// `responses[k][i]`: request i under intervention k; and the tokens processed.
+    /// `responses[k][i]`: request i under intervention k; and what they cost.
     public func run(_ requests: [Request], interventions: [(any InterventionRuntime)?]) throws
-        -> (responses: [[Response]], tokens: Int)
+        -> (responses: [[Response]], throughput: Throughput)
     {
         var responses = [[Response?]](repeating: [Response?](repeating: nil, count: requests.count), count: interventions.count)
-        var tokens = 0
+        var throughput = Throughput()
 
         // Log-likelihood requests: one runner request per choice, in request order.
         var owners: [(request: Int, choices: Int)] = []
@@ -36,7 +36,7 @@ public struct RequestRunner {
         if !flat.isEmpty {
             let output = try LoglikelihoodRunner(network: network, tokenizer: tokenizer, batchSize: batchSize)
                 .run(flat, interventions: interventions)
-            tokens += output.tokens
+            throughput.tokens += output.tokens
             for k in interventions.indices {
                 var offset = 0
                 for owner in owners {
@@ -62,11 +62,11 @@ public struct RequestRunner {
         if !prompts.isEmpty {
             let output = try GenerationRunner(network: network, tokenizer: tokenizer, batchSize: batchSize)
                 .run(prompts, interventions: interventions)
-            tokens += output.tokens
+            throughput = throughput + output.throughput
             for k in interventions.indices {
                 for (j, i) in generationOwners.enumerated() { responses[k][i] = .generation(output.results[k][j]) }
             }
         }
-        return (responses.map { $0.map { $0! } }, tokens)
+        return (responses.map { $0.map { $0! } }, throughput)
     }
 }

@@ -37,6 +37,11 @@ extension BenchmarkTask {
         Self(card: try card.resolved(variant: name))
     }
 
+    /// The plugin generating at most `maxTokens` tokens per answer (`--max-tokens`).
+    public func overridingMaxTokens(_ maxTokens: Int) throws -> Self {
+        Self(card: try card.overridingMaxTokens(maxTokens))
+    }
+
     /// The split named `name`, or the card's first split with `role`.
     public func split(named name: String? = nil, role: TaskCard.Role = .test) throws -> TaskCard.Split {
         if let name {

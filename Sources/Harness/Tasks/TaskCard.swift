@@ -19,7 +19,7 @@ public struct TaskCard: Sendable, Hashable, Codable {
     /// The paper's own protocol (`--protocol official`): its prompt and metrics.
     public let official: OfficialProtocol?
     /// How generate_until tasks generate (lm-eval's `generation_kwargs`).
-    public let generation: GenerationEntry?
+    public internal(set) var generation: GenerationEntry?
     /// Named tasks this card also describes (XCOPA's languages, MMLU's subjects).
     public let variants: [Variant]
     /// Names that stand for several tasks or variants (globs allowed), e.g. `mmlu_stem`.
@@ -32,6 +32,9 @@ public struct TaskCard: Sendable, Hashable, Codable {
     public internal(set) var variantOf: String?
     /// Where the card was read from; not part of the card's content.
     public internal(set) var source: String?
+    /// The token limit `--max-tokens` set in place of the card's own (nil: the card's):
+    /// results of another limit are other results.
+    public internal(set) var overriddenMaxTokens: Int?
 
     public typealias OutputType = Harness.OutputType
 
@@ -367,6 +370,29 @@ extension TaskCard {
         card.parameters = variant.parameters
         card.variantOf = task
         card.source = source
+        return card
+    }
+
+    /// How many tokens a generate_until card's answers may have (nil: the task generates none).
+    public var maxTokens: Int? { outputType == .generateUntil ? generation?.maxTokens : nil }
+
+    /// The card with generations cut at `maxTokens` tokens (`--max-tokens`); refused for a
+    /// task that generates nothing.
+    public func overridingMaxTokens(_ maxTokens: Int) throws -> TaskCard {
+        guard maxTokens >= 1 else {
+            throw HarnessError.invalidInput("--max-tokens must be at least 1, got \(maxTokens); give the number of tokens to generate")
+        }
+        guard outputType == .generateUntil, let generation else {
+            throw HarnessError.invalidInput(
+                "--max-tokens limits generated answers, but task \(task) is \(outputType.rawValue) and generates none; run it without --max-tokens"
+            )
+        }
+        var card = self
+        card.generation = GenerationEntry(
+            until: generation.until, maxTokens: maxTokens, temperature: generation.temperature, topP: generation.topP,
+            seed: generation.seed)
+        let declared = overriddenMaxTokens == nil ? generation.maxTokens : nil
+        card.overriddenMaxTokens = maxTokens == declared ? nil : maxTokens
         return card
     }
 

@@ -26,8 +26,10 @@ enum ResultTable {
         lines.append("")
         lines.append(
             String(
-                format: "%@ · %d items · %.1f s · %.0f tokens/s · model %@ (sha256 %@…)",
-                r.prompt, r.items, r.wallSeconds, r.tokensPerSecond, r.model.file, String(r.model.sha256.prefix(12))))
+                format: "%@ · %d items · %.1f s · %.0f tokens/s%@ · model %@ (sha256 %@…)",
+                r.prompt, r.items, r.wallSeconds, r.tokensPerSecond,
+                r.decodeTokensPerSecond.map { String(format: " (decoding %.0f tokens/s)", $0) } ?? "", r.model.file,
+                String(r.model.sha256.prefix(12))))
         return lines.joined(separator: "\n")
     }
 

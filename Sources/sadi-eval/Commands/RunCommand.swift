@@ -17,6 +17,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var methodOptions: MethodOptions
     @OptionGroup var fitting: FittingFlags
+    @OptionGroup var generation: GenerationOptions
     @Option(help: "Split to score (default: the card's test split).") var split: String?
     @Option(help: "Prompt of the card (default: the protocol's).") var prompt: String?
     @Option(help: "Score only the first N documents.") var limit: Int?
@@ -67,7 +68,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let registry = TaskRegistry(cardsDirectory: common.cardsDirectory)
-        let tasks = try registry.tasks(task)
+        let tasks = try generation.applied(to: registry.tasks(task))
         // Output files are checked now, not after an hour of fitting.
         for (flag, path) in [("--save-intervention", saveIntervention), ("--export-control-vector", controlVector)] {
             if let path { try Self.checkWritable(path, flag: flag) }

@@ -29,6 +29,7 @@ struct SweepCommand: ParsableCommand {
     var fitTask: String?
     @OptionGroup var common: CommonOptions
     @OptionGroup var fitting: FittingFlags
+    @OptionGroup var generation: GenerationOptions
     @Option(parsing: .unconditional, help: "K values, comma-separated (default: the method's grid).") var k: String?
     @Option(parsing: .unconditional, help: "δ values, comma-separated (strength s = δ + 1).") var delta: String?
     @Option(parsing: .unconditional, help: "Strengths s, comma-separated (default: the method's grid).") var strength: String?
@@ -42,7 +43,7 @@ struct SweepCommand: ParsableCommand {
     @Flag(
         name: .customLong("reuse-results"),
         help:
-            "Tasks × methods sweep: read a cell's finished results file instead of running it again when it was made for the same model, split, prompt, protocol, limit, seed, few-shot count, batch size and request (resumes an interrupted sweep)."
+            "Tasks × methods sweep: read a cell's finished results file instead of running it again when it was made for the same model, split, prompt, protocol, limit, seed, few-shot count, batch size, token limit and request (resumes an interrupted sweep)."
     )
     var reuseResults = false
 
@@ -86,8 +87,8 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         let registry = TaskRegistry(cardsDirectory: common.cardsDirectory)
-        let tasks = try registry.tasks(task)
-        let fitOn = try fitTask.map { try registry.task(named: $0) }
+        let tasks = try generation.applied(to: registry.tasks(task))
+        let fitOn = try fitTask.map { try generation.applied(to: [registry.task(named: $0)])[0] }
         let model = try common.loadModel()
         if isMethodSweep {
             try runMethodSweep(tasks: tasks, fitOn: fitOn, model: model)
