@@ -15,6 +15,7 @@ let taskTargets: [TaskTarget] = [
     .init("Winogrande"),
     .init("SST2"),
     .init("RTE"),
+    .init("TruthfulQA"),
 ]
 
 let optimize: [SwiftSetting] = [

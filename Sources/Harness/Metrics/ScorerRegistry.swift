@@ -44,7 +44,21 @@ public struct ScorerRegistry: Sendable {
         ) { options in
             ExactMatchScorer(normalisation: options["normalise"].flatMap(ExactMatchScorer.Normalisation.init) ?? .none)
         },
+        Entry(name: "mc2", outputTypes: [.multipleChoice]) { _ in TrueChoiceMassScorer() },
+        answerSets(.bleu, .max), answerSets(.bleu, .acc), answerSets(.bleu, .diff),
+        answerSets(.rouge1, .max), answerSets(.rouge1, .acc), answerSets(.rouge1, .diff),
+        answerSets(.rouge2, .max), answerSets(.rouge2, .acc), answerSets(.rouge2, .diff),
+        answerSets(.rougeL, .max), answerSets(.rougeL, .acc), answerSets(.rougeL, .diff),
     ])
+
+    /// One of TruthfulQA's generation metrics (`bleu_acc`, `rougeL_diff`, …), named as lm-eval names it.
+    private static func answerSets(
+        _ similarity: AnswerSetSimilarityScorer.Similarity, _ statistic: AnswerSetSimilarityScorer.Statistic
+    ) -> Entry {
+        Entry(name: similarity.rawValue + "_" + statistic.rawValue, outputTypes: [.generateUntil]) { _ in
+            AnswerSetSimilarityScorer(similarity, statistic)
+        }
+    }
 
     /// Checks a card's metric against the registry: known name, suits the output type,
     /// known options with allowed values. Returns nil when it is fine, else the problem and fix.
