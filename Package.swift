@@ -92,7 +92,7 @@ let package = Package(
             name: "ExperimentTests",
             dependencies: [
                 "Experiment", "Interventions", "Harness", "Engine", "Tokenizers",
-                "TaskCOPA", "TestSupport",
+                "TaskCOPA", "TaskTruthfulQA", "TestSupport",
             ]),
         .testTarget(
             name: "InterventionsTests",

@@ -63,14 +63,13 @@ public struct ScorerRegistry: Sendable {
     /// Checks a card's metric against the registry: known name, suits the output type,
     /// known options with allowed values. Returns nil when it is fine, else the problem and fix.
     public func problem(with spec: MetricSpec, outputType: OutputType) -> (problem: String, fix: String)? {
+        // Only the metrics that judge the card's output type are suggested.
+        let suitable = names.filter { entries[$0]!.outputTypes.contains(outputType) }.joined(separator: ", ")
         guard let entry = entries[spec.name] else {
-            return ("names metric `\(spec.name)`, which no scorer provides", "use one of \(names.joined(separator: ", "))")
+            return ("names metric `\(spec.name)`, which no scorer provides", "use one of \(suitable)")
         }
         guard entry.outputTypes.contains(outputType) else {
-            return (
-                "names metric `\(spec.name)`, which does not judge \(outputType.rawValue) tasks",
-                "use one of \(names.filter { entries[$0]!.outputTypes.contains(outputType) }.joined(separator: ", "))"
-            )
+            return ("names metric `\(spec.name)`, which does not judge \(outputType.rawValue) tasks", "use one of \(suitable)")
         }
         for (key, value) in spec.options.sorted(by: { $0.key < $1.key }) {
             guard let allowed = entry.options[key] else {

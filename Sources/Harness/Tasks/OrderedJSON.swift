@@ -15,6 +15,11 @@ public indirect enum OrderedJSON: Sendable, Hashable {
     public struct Member: Sendable, Hashable {
         public let key: String
         public let value: OrderedJSON
+
+        public init(key: String, value: OrderedJSON) {
+            self.key = key
+            self.value = value
+        }
     }
 
     /// The value of the first member named `key`, for an object.

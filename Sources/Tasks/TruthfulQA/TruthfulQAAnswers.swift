@@ -30,8 +30,11 @@ enum TruthfulQAAnswers {
     /// compared code point by code point (Python's `sorted`). Two items with one question
     /// are refused, naming both places.
     static func ordered<Item>(_ items: [Item], question: (Item) -> String, place: (Item) -> String, file: String) throws -> [Item] {
-        let keyed = items.map { (key: Array(PythonText.stripped(question($0)).unicodeScalars.map(\.value)), item: $0) }
-        let sorted = keyed.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        let keyed = items.enumerated().map {
+            (key: Array(PythonText.stripped(question($0.element)).unicodeScalars.map(\.value)), position: $0.offset, item: $0.element)
+        }
+        // Ties (refused below) keep file order, so the message names the later one.
+        let sorted = keyed.sorted { $0.key == $1.key ? $0.position < $1.position : $0.key.lexicographicallyPrecedes($1.key) }
         for (a, b) in zip(sorted, sorted.dropFirst()) where a.key == b.key {
             throw TruthfulQADataError(
                 file: file, place: place(b.item), key: nil,
