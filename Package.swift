@@ -16,6 +16,7 @@ let taskTargets: [TaskTarget] = [
     .init("SST2"),
     .init("RTE"),
     .init("TriviaQA", dependencies: ["Engine"]),
+    .init("TruthfulQA"),
 ]
 
 let optimize: [SwiftSetting] = [
@@ -92,7 +93,7 @@ let package = Package(
             name: "ExperimentTests",
             dependencies: [
                 "Experiment", "Interventions", "Harness", "Engine", "Tokenizers",
-                "TaskCOPA", "TaskTriviaQA", "TestSupport",
+                "TaskCOPA", "TaskTriviaQA", "TaskTruthfulQA", "TestSupport",
             ]),
         .testTarget(
             name: "InterventionsTests",

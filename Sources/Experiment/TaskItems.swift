@@ -24,7 +24,9 @@ public struct TaskItems {
     public func resolvedPrompt() throws -> TaskCard.Prompt { try scoring.prompt(of: task.card, requested: prompt) }
 
     /// The split named `name`, else the card's first split with `role`.
-    public func instances(split name: String? = nil, role: TaskCard.Role, limit: Int? = nil) throws
+    public func instances(
+        split name: String? = nil, role: TaskCard.Role, limit: Int? = nil, purpose: FewShotContext.Purpose = .scoring
+    ) throws
         -> (split: TaskCard.Split, prompt: TaskCard.Prompt, instances: [Instance])
     {
         if let limit, limit < 1 { throw HarnessError.invalidInput("--limit must be at least 1, got \(limit)") }
@@ -33,14 +35,15 @@ public struct TaskItems {
         var documents = try task.documents(split: split, store: store)
         if let limit { documents = Array(documents.prefix(limit)) }
         let instances = try FewShotContext(task: task, count: numFewshot)
-            .instances(documents, split: split, prompt: prompt, store: store)
+            .instances(documents, split: split, prompt: prompt, store: store, purpose: purpose)
         return (split, prompt, instances)
     }
 
     /// Contrastive pairs of the split named `split`, else the card's first split with `role`
-    /// (one per wrong choice), the first `limit` of them if set.
+    /// (from each document's `pairInstance`: by default one per wrong choice), the first
+    /// `limit` of them if set.
     public func pairs(split: String? = nil, role: TaskCard.Role, limit: Int? = nil) throws -> [ContrastivePair] {
-        let all = try instances(split: split, role: role).instances.flatMap(ContrastivePair.pairs(from:))
+        let all = try instances(split: split, role: role, purpose: .pairs).instances.flatMap(ContrastivePair.pairs(from:))
         return limit.map { Array(all.prefix($0)) } ?? all
     }
 }

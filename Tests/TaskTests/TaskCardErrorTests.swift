@@ -51,7 +51,7 @@ struct TaskCardErrorTests {
             field: "splits[1].role", says: "is `train`, not a known role"),
         Case(
             name: "unknown metric", target: "metrics: [acc, acc_norm]", replacement: "metrics: [acc, f1]",
-            field: "metrics[1]", says: "names metric `f1`, which no scorer provides; use one of acc, acc_bytes, acc_norm, exact_match"),
+            field: "metrics[1]", says: "names metric `f1`, which no scorer provides; use one of acc, acc_bytes, acc_norm, exact_match, mc2"),
         Case(
             name: "metric option unknown", target: "metrics: [acc, acc_norm]",
             replacement: "metrics: [acc, {name: exact_match, case: lower}]",
@@ -117,7 +117,11 @@ struct TaskCardErrorTests {
             field: "prompts[1].doc_to_choice", says: "needs a list of at least two choices"),
         Case(
             name: "choices not a list", target: "doc_to_choice: [\"A\", \"B\"]", replacement: "doc_to_choice: A",
-            field: "prompts[1].doc_to_choice", says: "is not a list"),
+            field: "prompts[1].doc_to_choice", says: "is the text `A`, neither a list of choice templates nor one `{{list_field}}`"),
+        Case(
+            name: "list field with text around it", target: "doc_to_choice: [\"A\", \"B\"]",
+            replacement: "doc_to_choice: \"{{choices}} B\"", field: "prompts[1].doc_to_choice",
+            says: "neither a list of choice templates nor one `{{list_field}}`"),
         Case(
             name: "path escaping the mirror", target: "path: copa/copa-dev.xml", replacement: "path: ../copa-dev.xml",
             field: "files.dev.path", says: "not a plain relative path"),

@@ -15,6 +15,9 @@ struct TaskDataTests {
         "sst2": ["pairs": 300, "validation": 100, "test": 472, "dev": 872],
         "rte": ["pairs": 2000, "validation": 490, "train": 2490, "test": 277],
         "triviaqa": ["pairs": 500, "validation": 200, "test": 11313],
+        "truthfulqa_mc1": ["pairs": 200, "validation": 100, "test": 517, "all": 817],
+        "truthfulqa_mc2": ["pairs": 200, "validation": 100, "test": 517, "all": 817],
+        "truthfulqa_gen": ["pairs": 200, "validation": 100, "test": 517, "all": 817],
     ]
 
     @Test("every file of every task (variants resolved) has the sha256 its card states")
@@ -28,8 +31,8 @@ struct TaskDataTests {
             }
         }
         // COPA 2 + StoryCloze 2 + MMLU 171 + BoolQ 1 + XCOPA 22 + Winogrande 1 + SST-2 1 + RTE 2
-        // + TriviaQA 2.
-        #expect(checked.count == 204)
+        // + TriviaQA 2 + TruthfulQA 2 (mc1 and mc2 share mc_task.json).
+        #expect(checked.count == 206)
     }
 
     @Test("split sizes: seeded subsets, whole files, MMLU's and XCOPA's per-variant files")

@@ -48,19 +48,32 @@ public struct ScorerRegistry: Sendable {
         Entry(name: "exact_match_triviaqa", outputTypes: [.multipleChoice, .generateUntil]) { _ in
             ExactMatchScorer(normalisation: .triviaqa, name: "exact_match_triviaqa")
         },
+        Entry(name: "mc2", outputTypes: [.multipleChoice]) { _ in TrueChoiceMassScorer() },
+        answerSets(.bleu, .max), answerSets(.bleu, .acc), answerSets(.bleu, .diff),
+        answerSets(.rouge1, .max), answerSets(.rouge1, .acc), answerSets(.rouge1, .diff),
+        answerSets(.rouge2, .max), answerSets(.rouge2, .acc), answerSets(.rouge2, .diff),
+        answerSets(.rougeL, .max), answerSets(.rougeL, .acc), answerSets(.rougeL, .diff),
     ])
+
+    /// One of TruthfulQA's generation metrics (`bleu_acc`, `rougeL_diff`, …), named as lm-eval names it.
+    private static func answerSets(
+        _ similarity: AnswerSetSimilarityScorer.Similarity, _ statistic: AnswerSetSimilarityScorer.Statistic
+    ) -> Entry {
+        Entry(name: similarity.rawValue + "_" + statistic.rawValue, outputTypes: [.generateUntil]) { _ in
+            AnswerSetSimilarityScorer(similarity, statistic)
+        }
+    }
 
     /// Checks a card's metric against the registry: known name, suits the output type,
     /// known options with allowed values. Returns nil when it is fine, else the problem and fix.
     public func problem(with spec: MetricSpec, outputType: OutputType) -> (problem: String, fix: String)? {
+        // Only the metrics that judge the card's output type are suggested.
+        let suitable = names.filter { entries[$0]!.outputTypes.contains(outputType) }.joined(separator: ", ")
         guard let entry = entries[spec.name] else {
-            return ("names metric `\(spec.name)`, which no scorer provides", "use one of \(names.joined(separator: ", "))")
+            return ("names metric `\(spec.name)`, which no scorer provides", "use one of \(suitable)")
         }
         guard entry.outputTypes.contains(outputType) else {
-            return (
-                "names metric `\(spec.name)`, which does not judge \(outputType.rawValue) tasks",
-                "use one of \(names.filter { entries[$0]!.outputTypes.contains(outputType) }.joined(separator: ", "))"
-            )
+            return ("names metric `\(spec.name)`, which does not judge \(outputType.rawValue) tasks", "use one of \(suitable)")
         }
         for (key, value) in spec.options.sorted(by: { $0.key < $1.key }) {
             guard let allowed = entry.options[key] else {

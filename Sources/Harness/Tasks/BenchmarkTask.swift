@@ -18,6 +18,10 @@ public protocol BenchmarkTask: Sendable {
     /// `generation` settings (generate_until); a prompt with `doc_to_target` gives each
     /// choice its own context (partial evaluation). Override for requests templates cannot say.
     func instance(_ document: Document, prompt: TaskCard.Prompt) throws -> Instance
+    /// The instance contrastive pairs are read from when the document is fitted on: by
+    /// default the scored instance (multiple choice: the right choice against each wrong
+    /// one). TruthfulQA contrasts one right with one wrong answer, whatever its task scores.
+    func pairInstance(_ document: Document, prompt: TaskCard.Prompt) throws -> Instance
     /// The document as a solved few-shot example: lm-eval's doc_to_text + target_delimiter +
     /// the target. The default is the right choice's context and continuation
     /// (multiple_choice) or the context, the delimiter and the first accepted answer.
@@ -73,12 +77,17 @@ extension BenchmarkTask {
         return try SeededSubset.items(of: split, from: all)
     }
 
+    public func pairInstance(_ document: Document, prompt: TaskCard.Prompt) throws -> Instance {
+        try instance(document, prompt: prompt)
+    }
+
     public func fewShotExample(_ document: Document, prompt: TaskCard.Prompt) throws -> String {
         let instance = try instance(document, prompt: prompt)
         switch instance.request {
         case let .loglikelihood(choices):
-            // instance(_:prompt:) checked that the reference is one of the choices.
-            let gold = choices[instance.reference.choiceIndex!]
+            // instance(_:prompt:) checked that the reference names choices of the request;
+            // with several true ones (MC2) the first is shown, as lm-eval's doc_to_target 0.
+            let gold = choices[instance.reference.trueChoiceIndices[0]]
             return gold.context + gold.continuation
         case let .generateUntil(context, _):
             guard let answer = instance.reference.acceptedAnswers.first else {
@@ -91,10 +100,11 @@ extension BenchmarkTask {
     }
 
     public func instance(_ document: Document, prompt: TaskCard.Prompt) throws -> Instance {
-        let rendered = try card.render(prompt, fields: document.fields)
+        let rendered = try card.render(prompt, fields: document.fields, lists: document.lists)
         switch card.outputType {
         case .multipleChoice:
-            guard let gold = document.reference.choiceIndex, gold >= 0, gold < rendered.continuations.count else {
+            let gold = document.reference.trueChoiceIndices
+            guard !gold.isEmpty, gold.allSatisfy({ $0 >= 0 && $0 < rendered.continuations.count }) else {
                 throw HarnessError.invalidInput(
                     "task \(card.task), document \(document.id): the reference \(document.reference) is not one of its \(rendered.continuations.count) choices"
                 )
@@ -104,7 +114,7 @@ extension BenchmarkTask {
                     context: rendered.choiceContexts?[i] ?? rendered.context, continuation: rendered.continuations[i],
                     text: rendered.choiceTexts[i], splitTrailingWhitespace: prompt.trailingWhitespace == .continuation)
             }
-            return Instance(docID: document.id, request: .loglikelihood(choices: choices), reference: .choice(index: gold))
+            return Instance(docID: document.id, request: .loglikelihood(choices: choices), reference: document.reference)
         case .generateUntil:
             guard let generation = card.generation else {
                 throw HarnessError.invalidInput("task \(card.task) is generate_until but its card has no `generation`; add one")

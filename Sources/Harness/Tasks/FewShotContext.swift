@@ -20,9 +20,14 @@ public struct FewShotContext {
         self.count = count
     }
 
+    /// What the instances are for: scoring, or reading contrastive pairs from (the task's
+    /// `pairInstance`).
+    public enum Purpose: Sendable { case scoring, pairs }
+
     /// The instances of `documents` (a prefix of `split`, in order) under `prompt`.
     public func instances(
-        _ documents: [Document], split: TaskCard.Split, prompt: TaskCard.Prompt, store: DataStore
+        _ documents: [Document], split: TaskCard.Split, prompt: TaskCard.Prompt, store: DataStore,
+        purpose: Purpose = .scoring
     ) throws -> [Instance] {
         let card = task.card
         var examples = [[Document]](repeating: [], count: documents.count)
@@ -55,7 +60,11 @@ public struct FewShotContext {
             }
         }
         return try zip(documents, examples).map { document, shots in
-            let instance = try task.instance(document, prompt: prompt)
+            let instance =
+                switch purpose {
+                case .scoring: try task.instance(document, prompt: prompt)
+                case .pairs: try task.pairInstance(document, prompt: prompt)
+                }
             let description = try card.renderDescription(prompt, fields: document.fields)
             let solved = try shots.map { try task.fewShotExample($0, prompt: prompt) + delimiter }.joined()
             let prefix = description + solved

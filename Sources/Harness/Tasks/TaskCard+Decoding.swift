@@ -137,11 +137,45 @@ extension TaskCard.Prompt {
         let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
         docToText = try container.decode(String.self, forKey: .docToText)
-        docToChoice = try container.decodeIfPresent([String].self, forKey: .docToChoice) ?? []
+        // A list of templates, or one placeholder naming a list field of the document.
+        if !container.contains(.docToChoice) {
+            docToChoice = []
+            choiceList = nil
+        } else if let list = try? container.decode([String].self, forKey: .docToChoice) {
+            docToChoice = list
+            choiceList = nil
+        } else {
+            let template = try container.decode(String.self, forKey: .docToChoice)
+            let pieces = try? TemplateParser.pieces(template)
+            guard let pieces, pieces.count == 3, case .text("") = pieces[0], case let .field(name) = pieces[1], case .text("") = pieces[2]
+            else {
+                throw CardFieldError(
+                    codingPath: container.codingPath + [CodingKeys.docToChoice],
+                    problem: "is the text `\(template)`, neither a list of choice templates nor one `{{list_field}}`",
+                    fix: "write [\"{{choice1}}\", \"{{choice2}}\"], or \"{{name}}\" for a field that holds the document's list of choices")
+            }
+            docToChoice = []
+            choiceList = name
+        }
         targetDelimiter = try container.decodeIfPresent(String.self, forKey: .targetDelimiter) ?? " "
         trailingWhitespace = try container.decodeIfPresent(TrailingWhitespace.self, forKey: .trailingWhitespace) ?? .continuation
         description = try container.decodeIfPresent(String.self, forKey: .description) ?? ""
         docToTarget = try container.decodeIfPresent(String.self, forKey: .docToTarget)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(docToText, forKey: .docToText)
+        if let choiceList {
+            try container.encode("{{" + choiceList + "}}", forKey: .docToChoice)
+        } else {
+            try container.encode(docToChoice, forKey: .docToChoice)
+        }
+        try container.encode(targetDelimiter, forKey: .targetDelimiter)
+        try container.encode(trailingWhitespace, forKey: .trailingWhitespace)
+        try container.encode(description, forKey: .description)
+        try container.encodeIfPresent(docToTarget, forKey: .docToTarget)
     }
 }
 

@@ -185,8 +185,12 @@ public struct TaskCard: Sendable, Hashable, Codable {
     public struct Prompt: Sendable, Hashable, Codable {
         public let name: String
         public let docToText: String
-        /// Empty for generate_until prompts.
+        /// Empty for generate_until prompts, and when `choiceList` gives the choices.
         public let docToChoice: [String]
+        /// `doc_to_choice: "{{name}}"` (lm-eval's `"{{mc1_targets.choices}}"`): one choice per
+        /// element of the document's list field `name`, for documents whose number of
+        /// choices varies (TruthfulQA).
+        public let choiceList: String?
         /// lm-eval's default is " ".
         public let targetDelimiter: String
         /// Where the context's trailing whitespace goes when a choice is tokenised:
@@ -207,11 +211,13 @@ public struct TaskCard: Sendable, Hashable, Codable {
 
         public init(
             name: String, docToText: String, docToChoice: [String], targetDelimiter: String = " ",
-            trailingWhitespace: TrailingWhitespace = .continuation, description: String = "", docToTarget: String? = nil
+            trailingWhitespace: TrailingWhitespace = .continuation, description: String = "", docToTarget: String? = nil,
+            choiceList: String? = nil
         ) {
             self.name = name
             self.docToText = docToText
             self.docToChoice = docToChoice
+            self.choiceList = choiceList
             self.targetDelimiter = targetDelimiter
             self.trailingWhitespace = trailingWhitespace
             self.description = description
@@ -226,6 +232,7 @@ public struct TaskCard: Sendable, Hashable, Codable {
                     seen.append(name)
                 }
             }
+            if let choiceList, !seen.contains(choiceList) { seen.append(choiceList) }
             return seen
         }
     }
@@ -413,11 +420,16 @@ extension TaskCard {
         }
     }
 
-    /// Fills `prompt` in with one document's fields.
-    public func render(_ prompt: Prompt, fields: [String: String]) throws -> RenderedPrompt {
+    /// Fills `prompt` in with one document's fields (and, for `doc_to_choice: "{{name}}"`,
+    /// its list fields).
+    public func render(_ prompt: Prompt, fields: [String: String], lists: [String: [String]] = [:]) throws -> RenderedPrompt {
         try rendering(prompt, fields: fields) {
             let context = try TemplateParser.render(prompt.docToText, fields: fields)
-            let choices = try prompt.docToChoice.map { try TemplateParser.render($0, fields: fields) }
+            var choices = try prompt.docToChoice.map { try TemplateParser.render($0, fields: fields) }
+            if let name = prompt.choiceList {
+                guard let list = lists[name] else { throw TemplateParser.MissingField(name: name) }
+                choices = list
+            }
             if let target = prompt.docToTarget {
                 let continuation = prompt.targetDelimiter + (try TemplateParser.render(target, fields: fields))
                 return RenderedPrompt(

@@ -409,7 +409,7 @@ extension TaskCard {
         for (index, prompt) in prompts.enumerated() {
             let at: [CardPathComponent] = [.key("prompts"), .index(index)]
             try Self.checkName(prompt.name, at: at + [.key("name")], what: "prompt name")
-            if outputType == .generateUntil && !prompt.docToChoice.isEmpty {
+            if outputType == .generateUntil && (!prompt.docToChoice.isEmpty || prompt.choiceList != nil) {
                 throw CardFieldError(
                     path: at + [.key("doc_to_choice")], problem: "is given for a generate_until task",
                     fix: "drop it: the model generates its answer")
@@ -419,10 +419,10 @@ extension TaskCard {
                     path: at + [.key("doc_to_target")], problem: "is given for a generate_until task",
                     fix: "drop it: doc_to_target makes a multiple_choice prompt score one continuation after each choice")
             }
-            if outputType == .multipleChoice && prompt.docToChoice.count < 2 {
+            if outputType == .multipleChoice && prompt.docToChoice.count < 2 && prompt.choiceList == nil {
                 throw CardFieldError(
                     path: at + [.key("doc_to_choice")], problem: "has \(prompt.docToChoice.count) choice(s)",
-                    fix: "a multiple_choice prompt needs a list of at least two choices")
+                    fix: "a multiple_choice prompt needs a list of at least two choices, or \"{{name}}\" naming a list field")
             }
             let templates =
                 [(at + [.key("doc_to_text")], prompt.docToText), (at + [.key("description")], prompt.description)]
