@@ -112,6 +112,14 @@ struct TriviaQARunTests {
         }
         let error = try #require(throws: HarnessError.self) { try evaluation(try Self.task(), output: "edited", limit: 4).run() }
         #expect(error.description.contains("max_tokens differ"), "\(error)")
+        // Nor is a finished results file of another limit reused (sweep --reuse-results).
+        let settings = EvaluationSettings(limit: 2, batchSize: 2, outputDirectory: scratch + "/reuse")
+        let baseline = MethodSettings(method: "baseline")
+        let experiment = Experiment(task: try Self.task(), model: Fixtures.model, store: Fixtures.store(scratch))
+        _ = try experiment.run(settings, method: baseline)
+        #expect(experiment.finished(settings, method: baseline) != nil)
+        let editedCard = Experiment(task: try Self.task(cardMaxTokens: 5), model: Fixtures.model, store: Fixtures.store(scratch))
+        #expect(editedCard.finished(settings, method: baseline) == nil)
         // A multiple-choice task generates nothing: the flag is refused, naming it.
         let refusal = try #require(throws: HarnessError.self) { try Fixtures.copa().overridingMaxTokens(8) }
         #expect(refusal.description.contains("--max-tokens limits generated answers, but task copa is multiple_choice"))
