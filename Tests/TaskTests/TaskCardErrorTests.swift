@@ -51,7 +51,9 @@ struct TaskCardErrorTests {
             field: "splits[1].role", says: "is `train`, not a known role"),
         Case(
             name: "unknown metric", target: "metrics: [acc, acc_norm]", replacement: "metrics: [acc, f1]",
-            field: "metrics[1]", says: "names metric `f1`, which no scorer provides; use one of acc, acc_bytes, acc_norm, exact_match, mc2"),
+            field: "metrics[1]",
+            says: "names metric `f1`, which no scorer provides; use one of acc, acc_bytes, acc_norm, exact_match, "
+                + "exact_match_triviaqa, mc2"),
         Case(
             name: "metric option unknown", target: "metrics: [acc, acc_norm]",
             replacement: "metrics: [acc, {name: exact_match, case: lower}]",
