@@ -90,12 +90,14 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
                 threads: pass.threads)
         }
         let v = c.vocabularySize
-        var all = [Float](repeating: 0, count: wanted.count * v)
-        if !wanted.isEmpty {
-            all.withUnsafeMutableBufferPointer {
+        // Every value is written by the product, so the buffer is not zeroed first.
+        let all = [Float](unsafeUninitializedCapacity: wanted.count * v) { buffer, initialized in
+            if !wanted.isEmpty {
                 output.multiply(
-                    normed, m: wanted.count, into: $0.baseAddress!, scratch: s.weights, shared: s.sharedWeights, threads: pass.threads)
+                    normed, m: wanted.count, into: buffer.baseAddress!, scratch: s.weights, shared: s.sharedWeights,
+                    threads: pass.threads)
             }
+            initialized = wanted.count * v
         }
         var results: [Logits] = []
         var offset = 0
