@@ -53,9 +53,12 @@ let package = Package(
             name: "CLibXML2", pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]),
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        // The engine's fused decoding kernels, in C for per-function target attributes: one
+        // source compiled for AVX-512, AVX2 and the baseline, picked at run time.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
         .target(name: "Tokenizers", swiftSettings: optimize),
-        .target(name: "Engine", dependencies: ["COpenBLAS", "Tokenizers"], swiftSettings: optimize),
+        .target(name: "Engine", dependencies: ["COpenBLAS", "CKernels", "Tokenizers"], swiftSettings: optimize),
         .target(
             name: "Harness",
             dependencies: [

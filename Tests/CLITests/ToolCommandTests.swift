@@ -117,10 +117,13 @@ struct ToolCommandTests {
         let run = try CommandLineTool.run(
             [
                 "bench", "--model", TestPaths.smolLM2, "--repeats", "1", "--shapes", "2x8",
-                "--decode-steps", "4", "--json", json,
+                "--decode-steps", "4", "--decode-batch", "3", "--json", json,
             ], environment: env)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("| measure | tokens | seconds | tokens/s |"), "\(run.stdout)")
+        #expect(run.stdout.contains("| measure | tokens | seconds | tokens/s | CPU seconds | peak RSS (MB) |"), "\(run.stdout)")
+        // One sequence and three decoded together, 4 steps each.
+        #expect(run.stdout.contains("| decode after 64 | 4 |"), "\(run.stdout)")
+        #expect(run.stdout.contains("| decode 3 sequences after 64 | 12 |"), "\(run.stdout)")
         let report = try #require(try TestPaths.json(json) as? [String: Any])
         #expect(report["peakResidentBytes"] != nil || report.keys.contains { $0.lowercased().contains("rss") }, "\(report.keys)")
     }

@@ -4,10 +4,17 @@ import Testing
 
 @testable import Engine
 
-/// The few-row (decoding) products: the fused Q4_1/Q8_0/IQ4_NL/IQ4_XS dot products and the
-/// generic dequantise-a-tile path against dequantise-then-dot in float64, on real weights.
+/// The few-row (decoding) products of `RowKernels`: every weight type the engine reads, on
+/// every instruction set this machine runs (AVX-512, AVX2, portable C), against
+/// dequantise-then-dot in float64 (`Dequantization` is bit-exact with ggml), on random blocks
+/// and on real weights.
 @Suite struct KernelFewRowProductTests {
     static let smolLM2 = try! GGUFFile(path: TestPaths.smolLM2)
+
+    /// Every type the kernels read.
+    static let types: [GGMLType] = [
+        .f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq4_nl, .iq4_xs,
+    ]
 
     /// Inputs in [-1, 1] from a fixed seed.
     static func inputs(_ count: Int, seed: UInt64) -> [Float] {
@@ -34,71 +41,148 @@ import Testing
         return (values, scale)
     }
 
-    @Test(
-        "fused Q4_1/Q8_0 dot products equal dequantise-then-dot on SmolLM2 rows",
-        arguments: ["blk.0.attn_q.weight", "blk.7.ffn_gate.weight", "blk.29.ffn_down.weight", "token_embd.weight"])
-    func fusedMatchesDequantised(name: String) throws {
-        try Self.checkFusedKernel(Self.smolLM2, tensor: name, rows: 48)
+    /// The kernel of `type` on `rows` rows of `bytes` (`columns` values a row) and `m` rows of X,
+    /// writing and accumulating, on every instruction set here, against the float64 product.
+    static func check(
+        _ type: GGMLType, bytes: UnsafeRawPointer, rows: Int, columns: Int, m: Int, seed: UInt64,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let rowBytes = type.rowBytes(columns)!
+        var weights = [Float](repeating: 0, count: rows * columns)
+        weights.withUnsafeMutableBufferPointer {
+            for r in 0..<rows {
+                Dequantization.dequantize(type, bytes + r * rowBytes, count: columns, into: $0.baseAddress! + r * columns)
+            }
+        }
+        let x = inputs(m * columns, seed: seed)
+        let expected = reference(weights, rows: rows, columns: columns, x: x, m: m)
+        for isa in RowKernels.available {
+            for accumulate in [false, true] {
+                var got = [Float](repeating: accumulate ? 0.5 : .nan, count: m * rows)
+                let done = x.withUnsafeBufferPointer { xp in
+                    got.withUnsafeMutableBufferPointer { yp in
+                        RowKernels.product(
+                            type, bytes, rowBytes: rowBytes, rows: rows, columns: columns, x: xp.baseAddress!, m: m,
+                            lda: columns, into: yp.baseAddress!, ldy: rows, accumulate: accumulate, isa: isa)
+                    }
+                }
+                #expect(done, "\(type) has no kernel on \(isa)", sourceLocation: sourceLocation)
+                let worst =
+                    got.indices.map { j -> Double in
+                        let want = expected.values[j] + (accumulate ? 0.5 : 0)
+                        // The accumulated 0.5 adds its own rounding to the float32 sum.
+                        return abs(Double(got[j]) - want) / max(1e-30, expected.scale[j] + (accumulate ? 0.5 : 0))
+                    }.max() ?? 0
+                #expect(
+                    worst <= 1e-5,
+                    "\(type) on \(isa), \(rows)×\(columns), m = \(m), accumulate = \(accumulate): worst error \(worst) of Σ|w·x|",
+                    sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    /// Random blocks with finite scales: every scale, offset and quant bit pattern occurs.
+    static func randomRows(_ type: GGMLType, rows: Int, columns: Int, seed: UInt64) -> [UInt8] {
+        var generator = SplitMix64(seed: seed)
+        let count = rows * type.rowBytes(columns)!
+        if type == .f32 {
+            let values = inputs(rows * columns, seed: seed)
+            return values.withUnsafeBytes { Array($0) }
+        }
+        var bytes = (0..<count).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        // Clearing bit 6 of a half's (or bfloat's) high byte keeps its exponent short of
+        // infinity and NaN, whose propagation order neither ggml nor the kernels promise.
+        let halves: [Int]
+        switch type {
+        case .f16, .bf16: halves = [0]
+        case .q4_0, .q5_0, .q8_0, .iq4_nl, .iq4_xs: halves = [0]
+        case .q4_1, .q5_1, .q4_K, .q5_K: halves = [0, 2]
+        case .q2_K: halves = [80, 82]
+        case .q3_K: halves = [108]
+        case .q6_K: halves = [208]
+        default: halves = []
+        }
+        for start in stride(from: 0, to: count, by: type.bytesPerBlock) {
+            for offset in halves { bytes[start + offset + 1] &= 0xBB }
+        }
+        return bytes
+    }
+
+    @Test("every type on random blocks: one row of X, a few, and a batch", arguments: types)
+    func randomBlocks(type: GGMLType) {
+        // More than one 2,048-value segment of a row, and (float types) a tail short of 32.
+        let columns = type.blockSize == 256 ? 256 * 9 : 32 * 70 + (type.blockSize == 1 ? 7 : 0)
+        let rows = 5
+        let bytes = Self.randomRows(type, rows: rows, columns: columns, seed: 0xD0 &+ UInt64(type.rawValue))
+        bytes.withUnsafeBytes { raw in
+            for m in [1, 2, 3, 4, 5, 8, 16, 17] {
+                Self.check(type, bytes: raw.baseAddress!, rows: rows, columns: columns, m: m, seed: UInt64(m))
+            }
+        }
+    }
+
+    @Test("rows of one block, where a row's only block is also its last")
+    func oneBlockRows() {
+        for type in Self.types {
+            let columns = max(32, type.blockSize)
+            let bytes = Self.randomRows(type, rows: 3, columns: columns, seed: 5)
+            bytes.withUnsafeBytes { Self.check(type, bytes: $0.baseAddress!, rows: 3, columns: columns, m: 1, seed: 9) }
+        }
+    }
+
+    @Test("a type without a kernel, or a row that is not whole blocks, is declined and nothing is written")
+    func declines() {
+        let bytes = [UInt8](repeating: 0x11, count: 4096)
+        let x = [Float](repeating: 1, count: 512)
+        var y = [Float](repeating: -3, count: 4)
+        for (type, columns) in [(GGMLType.q8_1, 32), (.iq2_xxs, 256), (.q4_1, 48), (.q4_K, 288)] {
+            let done = bytes.withUnsafeBytes { raw in
+                y.withUnsafeMutableBufferPointer { yp in
+                    RowKernels.product(
+                        type, raw.baseAddress!, rowBytes: 64, rows: 2, columns: columns, x: x, m: 1, lda: columns,
+                        into: yp.baseAddress!, ldy: 2, accumulate: false)
+                }
+            }
+            #expect(!done, "\(type) × \(columns)")
+        }
+        #expect(y == [-3, -3, -3, -3])
+    }
+
+    @Test("the best instruction set the machine has is the one that runs")
+    func activeIsBest() {
+        #expect(RowKernels.active == RowKernels.available.last)
+        #expect(RowKernels.available.first == .portable)
+        // This machine's CPU (the project's CI and development host) has AVX-512.
+        if BLASKernel.cpuFlags().isSuperset(of: ["avx512f", "avx512bw", "avx512vl", "avx512dq"]) {
+            #expect(RowKernels.active == .avx512)
+        }
     }
 
     @Test(
-        "fused IQ4_NL/IQ4_XS dot products equal dequantise-then-dot on the tiny model's rows",
-        arguments: ["IQ4_NL", "IQ4_XS"])
-    func fusedIQuantsMatchDequantised(variant: String) throws {
+        "kernels equal dequantise-then-dot on SmolLM2 rows (Q4_1 and Q8_0)",
+        arguments: ["blk.0.attn_q.weight", "blk.7.ffn_gate.weight", "blk.29.ffn_down.weight", "token_embd.weight"])
+    func smolLM2Rows(name: String) throws {
+        let info = try #require(Self.smolLM2.tensor(named: name))
+        let base = try #require(Self.smolLM2.data(of: info).baseAddress)
+        for m in [1, 3, 16] {
+            Self.check(info.type, bytes: base, rows: 48, columns: info.dimensions[0], m: m, seed: 11)
+        }
+    }
+
+    @Test("IQ4_NL and IQ4_XS rows of the tiny model", arguments: ["IQ4_NL", "IQ4_XS"])
+    func tinyIQuantRows(variant: String) throws {
         let file = try GGUFFile(path: TestPaths.tinyGGUF(variant))
         // 256 columns (one IQ4_XS super-block, 8 IQ4_NL blocks) and 512 (two super-blocks).
         for name in ["blk.0.attn_q.weight", "blk.1.ffn_down.weight", "output.weight"] {
-            try Self.checkFusedKernel(file, tensor: name, rows: 40)
+            let info = try #require(file.tensor(named: name))
+            let base = try #require(file.data(of: info).baseAddress)
+            Self.check(info.type, bytes: base, rows: 40, columns: info.dimensions[0], m: 3, seed: 11)
         }
     }
-
-    /// The fused kernel of the tensor's type over its first `rows` rows and 3 rows of X,
-    /// writing and accumulating, against the float64 product of the dequantised rows.
-    static func checkFusedKernel(
-        _ file: GGUFFile, tensor name: String, rows: Int, sourceLocation: SourceLocation = #_sourceLocation
-    ) throws {
-        let info = try #require(file.tensor(named: name), sourceLocation: sourceLocation)
-        let columns = info.dimensions[0], m = 3
-        let base = try #require(file.data(of: info).baseAddress, sourceLocation: sourceLocation)
-        var weights = [Float](repeating: 0, count: rows * columns)
-        weights.withUnsafeMutableBufferPointer {
-            Dequantization.dequantize(info.type, base, count: rows * columns, into: $0.baseAddress!)
-        }
-        let x = Self.inputs(m * columns, seed: 11)
-        let expected = Self.reference(weights, rows: rows, columns: columns, x: x, m: m)
-        let kernel: FusedKernel
-        switch info.type {
-        case .q4_1: kernel = QuantizedDot.q4_1
-        case .q8_0: kernel = QuantizedDot.q8_0
-        case .iq4_nl: kernel = QuantizedDot.iq4_nl
-        case .iq4_xs: kernel = QuantizedDot.iq4_xs
-        default:
-            Issue.record("\(name) is \(info.type), which has no fused kernel", sourceLocation: sourceLocation)
-            return
-        }
-        for accumulate in [false, true] {
-            var got = [Float](repeating: accumulate ? 0.5 : -7, count: m * rows)
-            x.withUnsafeBufferPointer { xp in
-                got.withUnsafeMutableBufferPointer { yp in
-                    kernel(base, rows, columns, xp.baseAddress!, m, columns, yp.baseAddress!, rows, accumulate)
-                }
-            }
-            for j in got.indices {
-                let want = expected.values[j] + (accumulate ? 0.5 : 0)
-                #expect(
-                    abs(Double(got[j]) - want) <= 1e-5 * max(1, expected.scale[j]),
-                    "\(info.type) \(name)[\(j)] accumulate=\(accumulate)", sourceLocation: sourceLocation)
-            }
-        }
-    }
-
-    typealias FusedKernel = (
-        UnsafeRawPointer, Int, Int, UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>, Int, Bool
-    ) -> Void
 
     @Test(
-        "the generic tile path and the fused path agree with the whole-matrix product",
-        arguments: ["Q6_K", "Q5_1", "F16", "Q4_1", "Q8_0", "IQ4_NL", "IQ4_XS"])
+        "WeightMatrix.multiply with up to fewRowLimit rows agrees with the whole-matrix product",
+        arguments: ["Q6_K", "Q5_1", "F16", "Q4_1", "Q8_0", "IQ4_NL", "IQ4_XS", "F32"])
     func weightMatrixFewRows(variant: String) throws {
         let file = try GGUFFile(path: TestPaths.tinyGGUF(variant))
         let info = try #require(file.tensors.first { $0.name.hasSuffix("ffn_down.weight") })

@@ -51,22 +51,36 @@ public final class DecoderModel: LanguageModel, @unchecked Sendable {
         contextLength = parts.contextLength
     }
 
-    public func makeState() -> KVState {
-        KVState(layerCount: shape.layerCount, width: parts.kvWidth)
-    }
-
-    public func forward(_ inputs: [SequenceInput], editor: ActivationEditor?) throws -> [Logits] {
+    /// The call's layout, refused when a position is past the learned positions.
+    private func checkedLayout(_ inputs: [SequenceInput]) throws -> BatchLayout {
         let layout = try BatchLayout(inputs, vocabularySize: shape.vocabularySize)
         if let positions = parts.positionEmbedding, let bad = layout.positions.first(where: { $0 >= positions.rows }) {
             throw EngineError.invalidArgument(
                 "position \(bad) is past the \(positions.rows) learned positions of this \(architecture) model")
         }
-        lock.lock()
-        defer { lock.unlock() }
-        return run(ForwardPass(layout: layout, scratch: scratch, editor: editor, threads: threads))
+        return layout
     }
 
-    private func run(_ pass: ForwardPass) -> [Logits] {
+    public func makeState() -> KVState {
+        KVState(layerCount: shape.layerCount, width: parts.kvWidth)
+    }
+
+    public func forward(_ inputs: [SequenceInput], editor: ActivationEditor?) throws -> [Logits] {
+        let layout = try checkedLayout(inputs)
+        lock.lock()
+        defer { lock.unlock() }
+        return run(ForwardPass(layout: layout, scratch: scratch, editor: editor, threads: threads), tokens: nil).logits
+    }
+
+    public func score(_ inputs: [SequenceInput], editor: ActivationEditor?, tokens: [[[Int32]]]) throws -> [[ScoredRow]] {
+        let layout = try checkedLayout(inputs)
+        let flat = try layout.scoringTokens(tokens, vocabularySize: shape.vocabularySize)
+        lock.lock()
+        defer { lock.unlock() }
+        return run(ForwardPass(layout: layout, scratch: scratch, editor: editor, threads: threads), tokens: flat).scores
+    }
+
+    private func run(_ pass: ForwardPass, tokens: [[Int32]]?) -> ForwardOutput {
         let p = parts, t = pass.tokenCount, d = shape.hiddenSize, s = pass.scratch, layout = pass.layout
         for sequence in layout.sequences { sequence.state?.reserve(sequence.past + sequence.count) }
         let residual = s.residual.reserve(max(t, 1) * d)
@@ -95,21 +109,8 @@ public final class DecoderModel: LanguageModel, @unchecked Sendable {
         for (i, row) in wanted.enumerated() { (gathered + i * d).update(from: residual + row * d, count: d) }
         let normed = s.normed.reserve(max(wanted.count, 1) * d)
         p.finalNorm(gathered, rows: wanted.count, into: normed, pass)
-        let v = shape.vocabularySize
-        var all = [Float](repeating: 0, count: wanted.count * v)
-        if !wanted.isEmpty {
-            all.withUnsafeMutableBufferPointer {
-                p.output.multiply(
-                    normed, m: wanted.count, into: $0.baseAddress!, scratch: s.weights, shared: s.sharedWeights, threads: pass.threads)
-            }
-        }
-        var results: [Logits] = [], offset = 0
-        for sequence in layout.sequences {
-            let count = sequence.logitRows.count
-            results.append(Logits(rows: sequence.logitRows, vocabularySize: v, storage: all[(offset * v)..<((offset + count) * v)]))
-            offset += count
-        }
-        return results
+        return ForwardOutput.make(
+            normed, m: wanted.count, output: p.output, layout: layout, tokens: tokens, scratch: s, threads: pass.threads)
     }
 }
 

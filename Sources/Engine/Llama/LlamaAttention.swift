@@ -1,3 +1,5 @@
+import CKernels
+
 /// Grouped-query self-attention with rotary positions (in the architecture's layout),
 /// optional q/k/v biases (Qwen2), and a per-sequence KV state.
 struct LlamaAttention {
@@ -40,13 +42,13 @@ struct LlamaAttention {
 
         let heads = s.heads.reserve(t * qW)
         // Every (sequence, head) pair is independent: spread them over the threads.
-        let work = pass.layout.sequences.indices.flatMap { q in (0..<c.headCount).map { (q, $0) } }
         let qkvs = UncheckedSendable(qkvOut), headss = UncheckedSendable(heads)
-        Parallel.forRanges(work.count, threads: pass.threads, grain: 1) { chunk, range in
-            for (q, h) in work[range] {
+        let headCount = c.headCount, sequences = pass.layout.sequences
+        Parallel.forRanges(sequences.count * headCount, threads: pass.threads, grain: 1, chunksPerThread: 4) { slot, range in
+            for item in range {
                 attend(
-                    pass.layout.sequences[q], head: h, qkvs.value, stride: stride, into: headss.value,
-                    scores: s.scores[chunk])
+                    sequences[item / headCount], head: item % headCount, qkvs.value, stride: stride, into: headss.value,
+                    scores: s.scores[slot])
             }
         }
         pass.hook(.attentionHeads(layer), heads, width: qW, heads: c.headCount)
@@ -86,6 +88,46 @@ struct LlamaAttention {
         }
     }
 
+    /// New rows of a sequence up to which its attention runs in `sadi_attend` (one query row
+    /// at a time, no sgemm): decoding steps and short continuations.
+    static let directRows = 4
+
+    /// Attention for a few query rows of one head in one call of `sadi_attend`, reading the
+    /// KV state's runs of positions (or the new rows themselves) in place.
+    private func attendDirectly(
+        _ sequence: BatchLayout.Sequence, head h: Int, _ rows: UnsafeMutablePointer<Float>, stride: Int,
+        segments: (inherited: KVSegment?, own: KVSegment)?, scale: Float, into heads: UnsafeMutablePointer<Float>,
+        scores: UnsafeMutablePointer<Float>
+    ) {
+        let c = config, qW = c.queryWidth, kvW = c.kvWidth, hd = c.headDim
+        let g = h / (c.headCount / c.kvHeadCount)
+        let query = UnsafePointer(rows + h * hd), out = heads + sequence.firstRow * qW + h * hd
+        // Both runs of a state, or the new rows' own keys and values at the qkv stride; on the
+        // stack, as this runs for every head of every layer of every decoding step.
+        withUnsafeTemporaryAllocation(of: UnsafePointer<Float>?.self, capacity: 4) { pointers in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2) { counts in
+                let keys = pointers.baseAddress!, values = keys + 2
+                var runs = 0, ldKV = kvW
+                func add(_ k: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>, _ count: Int) {
+                    keys[runs] = UnsafePointer(k + g * hd)
+                    values[runs] = UnsafePointer(v + g * hd)
+                    counts[runs] = Int32(count)
+                    runs += 1
+                }
+                if let (inherited, own) = segments {
+                    if let inherited { add(inherited.keys, inherited.values, inherited.count) }
+                    add(own.keys, own.values, own.count)
+                } else {
+                    add(rows + qW, rows + qW + kvW, sequence.count)
+                    ldKV = stride
+                }
+                sadi_attend(
+                    query, Int32(stride), Int32(sequence.count), Int32(hd), keys, values, counts.baseAddress!,
+                    Int32(runs), Int32(ldKV), Int32(sequence.past + 1), scale, scores, out, Int32(qW))
+            }
+        }
+    }
+
     /// Query rows per block of scores: a block holds rows × keys floats, so attention's memory
     /// grows with the prompt's length, not its square (an 8,192-token prompt needs 16 MB a
     /// thread, not 268 MB). Prompts up to this length run as one block, exactly as before.
@@ -106,6 +148,12 @@ struct LlamaAttention {
         // Keys and values: the sequence's state (already extended; a fork's first positions
         // are its parent's), or the new rows themselves.
         let segments = sequence.state.map { $0.segments(layer, total: total) }
+        if n <= Self.directRows {
+            attendDirectly(
+                sequence, head: h, rows, stride: stride, segments: segments, scale: scale, into: heads,
+                scores: buffer.reserve(total))
+            return
+        }
         var start = 0
         while start < n {
             let count = min(Self.queryBlock, n - start)

@@ -54,10 +54,18 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         let layout = try BatchLayout(inputs, vocabularySize: configuration.vocabularySize)
         lock.lock()
         defer { lock.unlock() }
-        return run(ForwardPass(layout: layout, scratch: scratch, editor: editor, threads: threads))
+        return run(ForwardPass(layout: layout, scratch: scratch, editor: editor, threads: threads), tokens: nil).logits
     }
 
-    private func run(_ pass: ForwardPass) -> [Logits] {
+    public func score(_ inputs: [SequenceInput], editor: ActivationEditor?, tokens: [[[Int32]]]) throws -> [[ScoredRow]] {
+        let layout = try BatchLayout(inputs, vocabularySize: configuration.vocabularySize)
+        let flat = try layout.scoringTokens(tokens, vocabularySize: configuration.vocabularySize)
+        lock.lock()
+        defer { lock.unlock() }
+        return run(ForwardPass(layout: layout, scratch: scratch, editor: editor, threads: threads), tokens: flat).scores
+    }
+
+    private func run(_ pass: ForwardPass, tokens: [[Int32]]?) -> ForwardOutput {
         let c = configuration, t = pass.tokenCount, d = c.hiddenSize, s = pass.scratch
         let layout = pass.layout
         for sequence in layout.sequences { sequence.state?.reserve(sequence.past + sequence.count) }
@@ -89,24 +97,7 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
                 gathered, rows: wanted.count, width: d, weight: $0.baseAddress!, epsilon: c.rmsNormEpsilon, into: normed,
                 threads: pass.threads)
         }
-        let v = c.vocabularySize
-        var all = [Float](repeating: 0, count: wanted.count * v)
-        if !wanted.isEmpty {
-            all.withUnsafeMutableBufferPointer {
-                output.multiply(
-                    normed, m: wanted.count, into: $0.baseAddress!, scratch: s.weights, shared: s.sharedWeights, threads: pass.threads)
-            }
-        }
-        var results: [Logits] = []
-        var offset = 0
-        for sequence in layout.sequences {
-            let count = sequence.logitRows.count
-            results.append(
-                Logits(
-                    rows: sequence.logitRows, vocabularySize: v,
-                    storage: all[(offset * v)..<((offset + count) * v)]))
-            offset += count
-        }
-        return results
+        return ForwardOutput.make(
+            normed, m: wanted.count, output: output, layout: layout, tokens: tokens, scratch: s, threads: pass.threads)
     }
 }

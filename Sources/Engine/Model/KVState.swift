@@ -46,13 +46,18 @@ public final class KVState: @unchecked Sendable {
     /// growing, but can no longer be truncated below its current length.
     public func fork(reserving extra: Int = 16) -> KVState {
         let root = parent ?? self
+        // The child stores only what the root does not hold for it: nothing of a root's own
+        // positions (it reads them in place), a fork's own positions (copied below), and
+        // `extra`. Sizing it by the root's length made every fork of a long context as large
+        // as a copy (a COPA sweep's 384 forks a call held 1.1 GB).
+        let copied = parent == nil ? 0 : ownLength
         let child = KVState(
-            layerCount: layerCount, width: width, capacity: ownLength + extra, parent: root,
+            layerCount: layerCount, width: width, capacity: copied + extra, parent: root,
             inherited: parent == nil ? length : inherited)
         root.pinned = max(root.pinned, child.inherited)
         for l in 0..<layerCount {
-            child.keys[l].update(from: keys[l], count: parent == nil ? 0 : ownLength * width)
-            child.values[l].update(from: values[l], count: parent == nil ? 0 : ownLength * width)
+            child.keys[l].update(from: keys[l], count: copied * width)
+            child.values[l].update(from: values[l], count: copied * width)
         }
         child.length = length
         return child

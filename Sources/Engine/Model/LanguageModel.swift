@@ -28,6 +28,9 @@ public protocol LanguageModel: AnyObject, Sendable {
     var threads: Int { get }
     /// Runs the new tokens of every sequence; returns the requested logits per sequence.
     func forward(_ inputs: [SequenceInput], editor: ActivationEditor?) throws -> [Logits]
+    /// Runs the new tokens like `forward`; for the i-th requested logits row of sequence s
+    /// returns its summary and the logits of `tokens[s][i]` (`ScoredRow`), never the rows.
+    func score(_ inputs: [SequenceInput], editor: ActivationEditor?, tokens: [[[Int32]]]) throws -> [[ScoredRow]]
     /// An empty KV state sized for this network.
     func makeState() -> KVState
 }

@@ -11,6 +11,12 @@ public struct LogitSummary: Sendable, Equatable {
     /// Index of the largest logit; the first one on ties.
     public let argmax: Int32
 
+    public init(maximum: Float, logNormalizer: Double, argmax: Int32) {
+        self.maximum = maximum
+        self.logNormalizer = logNormalizer
+        self.argmax = argmax
+    }
+
     public init(_ row: ArraySlice<Float>) {
         argmax = row.argmaxIndex
         let top = row[row.startIndex + Int(argmax)]
@@ -52,7 +58,7 @@ public struct LogitSummary: Sendable, Equatable {
     /// Σ exp(x[i] − shift): the exponentials go through VectorMath's vectorised loop into
     /// scratch, then eight lanes accumulate them (a plain float sum would not vectorise).
     @inline(__always)
-    private static func sumOfExponentials(
+    static func sumOfExponentials(
         _ x: UnsafePointer<Float>, count: Int, minus shift: Float,
         scratch: UnsafeMutablePointer<Float>
     ) -> Float {

@@ -1,11 +1,13 @@
-/// Y = X · Wᵀ for a few rows of X (decoding one token per step, a handful of logit rows).
-/// sgemm on dequantised tiles writes and re-reads every weight as float32 through L2; here
-/// each thread walks its share of the weight rows once, straight from the quantised blocks
-/// where a fused kernel exists (Q4_1, Q8_0, IQ4_NL, IQ4_XS) and otherwise through a tile
-/// small enough to stay in L1, and dots each row with every row of X.
+/// Y = X · Wᵀ for a few rows of X (decoding: one token per sequence and step, a handful of
+/// logit rows). sgemm on dequantised tiles writes and re-reads every weight as float32; here
+/// each thread walks its share of the weight rows once, straight from the stored blocks, with
+/// the fused kernels of `CKernels` (every type the engine reads; AVX-512, AVX2 or portable C,
+/// chosen at run time), and dots each weight row with every row of X.
 extension WeightMatrix {
-    /// Rows of X up to which `multiply` takes this path.
-    static let fewRowLimit = 4
+    /// Rows of X up to which `multiply` takes this path: up to here a weight block is decoded
+    /// once and used for every row of X in registers, which beats dequantising tiles for
+    /// sgemm (measured for batched decoding of 16 sequences, see the README).
+    static let fewRowLimit = 16
 
     func multiplyFewRows(
         _ x: UnsafePointer<Float>, m: Int, lda: Int, into y: UnsafeMutablePointer<Float>, ldy: Int,
@@ -13,34 +15,19 @@ extension WeightMatrix {
     ) {
         let columns = self.columns
         let xs = UncheckedSendable(x), ys = UncheckedSendable(y)
-        Parallel.forRanges(rows, threads: threads, grain: 64) { chunk, range in
+        Parallel.forRanges(rows, threads: threads, grain: 64, chunksPerThread: 4) { slot, range in
             var partStart = 0
             for part in parts {
                 let lo = max(range.lowerBound, partStart), hi = min(range.upperBound, partStart + part.rows)
                 if lo < hi, let rowBytes = part.type.rowBytes(columns) {
-                    let base = part.base + (lo - partStart) * rowBytes
-                    let out = ys.value + lo
-                    switch part.type {
-                    case .q4_1:
-                        QuantizedDot.q4_1(
-                            base, rows: hi - lo, columns: columns, x: xs.value, m: m, lda: lda,
-                            into: out, ldy: ldy, accumulate: accumulate)
-                    case .q8_0:
-                        QuantizedDot.q8_0(
-                            base, rows: hi - lo, columns: columns, x: xs.value, m: m, lda: lda,
-                            into: out, ldy: ldy, accumulate: accumulate)
-                    case .iq4_nl:
-                        QuantizedDot.iq4_nl(
-                            base, rows: hi - lo, columns: columns, x: xs.value, m: m, lda: lda,
-                            into: out, ldy: ldy, accumulate: accumulate)
-                    case .iq4_xs:
-                        QuantizedDot.iq4_xs(
-                            base, rows: hi - lo, columns: columns, x: xs.value, m: m, lda: lda,
-                            into: out, ldy: ldy, accumulate: accumulate)
-                    default:
+                    let done = RowKernels.product(
+                        part.type, part.base + (lo - partStart) * rowBytes, rowBytes: rowBytes, rows: hi - lo,
+                        columns: columns, x: xs.value, m: m, lda: lda, into: ys.value + lo, ldy: ldy,
+                        accumulate: accumulate)
+                    if !done {
                         dotThroughTiles(
-                            lo..<hi, x: xs.value, m: m, lda: lda, into: ys.value, ldy: ldy,
-                            accumulate: accumulate, tile: scratch[chunk])
+                            lo..<hi, x: xs.value, m: m, lda: lda, into: ys.value, ldy: ldy, accumulate: accumulate,
+                            tile: scratch[slot])
                     }
                 }
                 partStart += part.rows
@@ -48,7 +35,8 @@ extension WeightMatrix {
         }
     }
 
-    /// The generic path: dequantise a few rows at a time into an L1-sized tile and dot them.
+    /// For a type the kernels do not read (none the loader accepts today): dequantise a few
+    /// rows at a time into an L1-sized tile and dot them.
     func dotThroughTiles(
         _ range: Range<Int>, x: UnsafePointer<Float>, m: Int, lda: Int,
         into y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool, tile buffer: FloatBuffer

@@ -55,7 +55,7 @@ public struct WeightMatrix: @unchecked Sendable {
     ) {
         let ldy = ldy ?? rows, lda = lda ?? columns, columns = self.columns, rows = self.rows
         let beta: Float = accumulate ? 1 : 0
-        if m <= Self.fewRowLimit && directFloats == nil {
+        if m <= Self.fewRowLimit {
             multiplyFewRows(x, m: m, lda: lda, into: y, ldy: ldy, accumulate: accumulate, scratch: scratch, threads: threads)
             return
         }

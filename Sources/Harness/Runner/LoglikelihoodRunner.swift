@@ -72,7 +72,8 @@ public struct LoglikelihoodRunner {
     /// Sequences per forward call when interventions share one: the weights are read once
     /// for all of them (measured: 512 one-token rows a call score 12% faster than 256).
     static let sequencesPerCall = 512
-    /// Logit rows (49,152 floats each for SmolLM2) a continuation call may return at once.
+    /// Positions a continuation call may score at once. Their logits are never held whole
+    /// (`LanguageModel.score` keeps a summary per row), but each position's activations are.
     static let logitRowsPerCall = 4096
 
     struct RequestGroup {
@@ -80,10 +81,16 @@ public struct LoglikelihoodRunner {
         var members: [Int]
     }
 
-    /// The context states of a batch, after the whole prompt, with the last prompt logits.
+    /// The context states of a batch, after the whole prompt, with the scores of the last
+    /// prompt position: one row per group, scoring each member's first continuation token.
     struct Contexts {
         let states: [KVState]
-        let lastLogits: [Logits]
+        let lastScores: [ScoredRow]
+    }
+
+    /// The tokens the last prompt position scores for each group: every member's first.
+    private func firstTokens(_ batch: [RequestGroup], _ encoded: [EncodedRequest]) -> [[[Int32]]] {
+        batch.map { group in [group.members.map { encoded[$0].continuation[0] }] }
     }
 
     private func score(
@@ -129,7 +136,7 @@ public struct LoglikelihoodRunner {
             while first < interventions.count {
                 let range = first..<min(first + chunk, interventions.count)
                 let some = Array(interventions[range])
-                let contexts = try finishContexts(batch, from: prefix, some, clean: clean)
+                let contexts = try finishContexts(batch, encoded, from: prefix, some, clean: clean)
                 var part = Array(results[range])
                 tokens += batch.count * some.count
                 tokens += try scoreContinuations(batch, encoded, contexts, some, into: &part)
@@ -138,7 +145,7 @@ public struct LoglikelihoodRunner {
             }
         } else {
             for (k, intervention) in interventions.enumerated() {
-                let contexts = try fullContexts(batch, intervention)
+                let contexts = try fullContexts(batch, encoded, intervention)
                 tokens += batch.reduce(0) { $0 + $1.context.count }
                 var one = [results[k]]
                 tokens += try scoreContinuations(batch, encoded, [contexts], [intervention], into: &one)
@@ -148,18 +155,21 @@ public struct LoglikelihoodRunner {
         return tokens
     }
 
-    private func fullContexts(_ batch: [RequestGroup], _ intervention: (any InterventionRuntime)?) throws -> Contexts {
+    private func fullContexts(
+        _ batch: [RequestGroup], _ encoded: [EncodedRequest], _ intervention: (any InterventionRuntime)?
+    ) throws -> Contexts {
         let states = batch.map { _ in network.makeState() }
         let spans = batch.map { SequenceSpan(promptLength: $0.context.count, firstPosition: 0) }
         let inputs = zip(batch, states).map { SequenceInput(tokens: $0.context, state: $1, logits: .last) }
-        return Contexts(states: states, lastLogits: try network.forward(inputs, editor: intervention?.editor(for: spans)))
+        let scores = try network.score(inputs, editor: intervention?.editor(for: spans), tokens: firstTokens(batch, encoded))
+        return Contexts(states: states, lastScores: scores.map { $0[0] })
     }
 
     /// The last prompt token on copies of the shared clean prefix, once per intervention,
     /// all in one call; each intervention edits only its own block of sequences.
     private func finishContexts(
-        _ batch: [RequestGroup], from prefix: [KVState], _ interventions: [(any InterventionRuntime)?],
-        clean: [[HookSite: [Float]]]?
+        _ batch: [RequestGroup], _ encoded: [EncodedRequest], from prefix: [KVState],
+        _ interventions: [(any InterventionRuntime)?], clean: [[HookSite: [Float]]]?
     ) throws -> [Contexts] {
         var inputs: [SequenceInput] = [], states: [[KVState]] = [], blocks: [RoutingEditor.Block] = []
         let spans = batch.map { SequenceSpan(promptLength: $0.context.count, firstPosition: $0.context.count - 1) }
@@ -175,28 +185,34 @@ public struct LoglikelihoodRunner {
             inputs += zip(batch, copies).map { SequenceInput(tokens: [$0.context.last!], state: $1, logits: .last) }
             states.append(copies)
         }
-        let logits = try network.forward(inputs, editor: blocks.isEmpty ? nil : RoutingEditor(blocks: blocks))
+        let first = firstTokens(batch, encoded)
+        let scores = try network.score(
+            inputs, editor: blocks.isEmpty ? nil : RoutingEditor(blocks: blocks),
+            tokens: Array(repeatElement(first, count: interventions.count).joined()))
         return states.indices.map { k in
-            Contexts(states: states[k], lastLogits: Array(logits[(k * batch.count)..<((k + 1) * batch.count)]))
+            Contexts(states: states[k], lastScores: scores[(k * batch.count)..<((k + 1) * batch.count)].map { $0[0] })
         }
     }
 
-    /// Continuations of every intervention in one call: every token but the last is fed; the
-    /// context's last logits score the first.
+    /// Continuations of every intervention in one call: every token but the last is fed, each
+    /// fed position scoring the next; the context's last position scores the first.
     private func scoreContinuations(
         _ batch: [RequestGroup], _ encoded: [EncodedRequest], _ contexts: [Contexts],
         _ interventions: [(any InterventionRuntime)?], into results: inout [[LoglikelihoodResult?]]
     ) throws -> Int {
-        var inputs: [SequenceInput] = [], owners: [(k: Int, request: Int)] = [], blocks: [RoutingEditor.Block] = []
+        var inputs: [SequenceInput] = [], targets: [[[Int32]]] = [], owners: [(k: Int, request: Int)] = []
+        var blocks: [RoutingEditor.Block] = []
         for (k, intervention) in interventions.enumerated() {
             let first = inputs.count
             var spans: [SequenceSpan] = []
             for (g, group) in batch.enumerated() {
                 for r in group.members where encoded[r].continuation.count > 1 {
+                    let continuation = encoded[r].continuation
                     inputs.append(
                         SequenceInput(
-                            tokens: Array(encoded[r].continuation.dropLast()),
-                            state: contexts[k].states[g].fork(reserving: encoded[r].continuation.count), logits: .all))
+                            tokens: Array(continuation.dropLast()),
+                            state: contexts[k].states[g].fork(reserving: continuation.count), logits: .all))
+                    targets.append(continuation.dropFirst().map { [$0] })
                     owners.append((k, r))
                     spans.append(SequenceSpan(promptLength: group.context.count, firstPosition: group.context.count))
                 }
@@ -205,30 +221,22 @@ public struct LoglikelihoodRunner {
                 blocks.append(.init(editor: editor, firstSequence: first, sequenceCount: spans.count))
             }
         }
-        let fed = inputs.isEmpty ? [] : try network.forward(inputs, editor: blocks.isEmpty ? nil : RoutingEditor(blocks: blocks))
-        // Every logits row is summarised once (in parallel), however many continuations it scores.
-        var rows: [ArraySlice<Float>] = []
-        for k in interventions.indices { for g in batch.indices { rows.append(contexts[k].lastLogits[g].last) } }
-        var fedRowStart: [Int] = []
-        for logits in fed {
-            fedRowStart.append(rows.count)
-            for i in logits.rows.indices { rows.append(logits[i]) }
-        }
+        let fed =
+            inputs.isEmpty
+            ? [] : try network.score(inputs, editor: blocks.isEmpty ? nil : RoutingEditor(blocks: blocks), tokens: targets)
         var fedIndex: [Int: [Int: Int]] = [:]
-        for (i, owner) in owners.enumerated() { fedIndex[owner.k, default: [:]][owner.request] = fedRowStart[i] }
-        let summaries = LogitSummary.summarize(rows, threads: network.threads)
+        for (i, owner) in owners.enumerated() { fedIndex[owner.k, default: [:]][owner.request] = i }
         for k in interventions.indices {
             for (g, group) in batch.enumerated() {
-                let contextRow = k * batch.count + g
-                for r in group.members {
+                let last = contexts[k].lastScores[g]
+                for (member, r) in group.members.enumerated() {
                     let tokens = encoded[r].continuation
-                    var sum = summaries[contextRow].logProbability(of: tokens[0], in: rows[contextRow])
-                    var argmax = [summaries[contextRow].argmax]
-                    if let first = fedIndex[k]?[r] {
-                        for i in 1..<tokens.count {
-                            let row = first + i - 1
-                            sum += summaries[row].logProbability(of: tokens[i], in: rows[row])
-                            argmax.append(summaries[row].argmax)
+                    var sum = last.logProbability(ofTokenAt: member)
+                    var argmax = [last.summary.argmax]
+                    if let i = fedIndex[k]?[r] {
+                        for row in fed[i] {
+                            sum += row.logProbability(ofTokenAt: 0)
+                            argmax.append(row.summary.argmax)
                         }
                     }
                     results[k][r] = LoglikelihoodResult(

@@ -1,0 +1,59 @@
+#ifndef SADI_CKERNELS_H
+#define SADI_CKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "WorkerPool.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The instruction sets the kernels are compiled for; `sadi_kernels_isa` says which one runs.
+enum {
+    /// Plain C vectors for the baseline target (SSE2 on x86-64, NEON on arm64).
+    SADI_ISA_PORTABLE = 1,
+    /// AVX2 with FMA and F16C (x86-64 since Haswell, 2013).
+    SADI_ISA_AVX2 = 2,
+    /// AVX-512 F/BW/VL/DQ (Skylake-SP and later servers, Ice Lake and later).
+    SADI_ISA_AVX512 = 3,
+};
+
+/// The best instruction set this CPU and OS support (detected once, from CPUID and XCR0).
+int sadi_kernels_isa(void);
+
+/// Whether `isa` can run here.
+int sadi_kernels_isa_available(int isa);
+
+/// Y = X · Wᵀ for a few rows of X, read straight from W's stored blocks:
+/// y[i·ldy + r] = (accumulate ? y[i·ldy + r] : 0) + Σ_k W[r][k] · x[i·lda + k] for r < rows,
+/// i < m. W's rows, in ggml type `type` (ggml.h numbering), start `row_bytes` apart and hold
+/// `columns` values each, a whole number of blocks. Weights are widened to float32 in
+/// registers and never written out; X stays float32. Returns 0 (and writes nothing) when the
+/// type is not one of F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K..Q6_K, IQ4_NL,
+/// IQ4_XS or `columns` is not a whole number of its blocks, 1 otherwise.
+int sadi_rows_product(
+    int type, const void *weights, size_t row_bytes, int rows, int columns,
+    const float *x, int m, int lda, float *y, int ldy, int accumulate);
+
+/// The same product on a chosen instruction set (tests compare them); returns 0 when the
+/// type is not read or `isa` cannot run here.
+int sadi_rows_product_isa(
+    int isa, int type, const void *weights, size_t row_bytes, int rows, int columns,
+    const float *x, int m, int lda, float *y, int ldy, int accumulate);
+
+/// Softmax attention of `rows` query rows of one head: out[i·ldo + d] = Σ_j p_ij · v_j[d] with
+/// p_i = softmax_j(scale · q_i · k_j) over the first min(total, first_visible + i) positions
+/// (the causal mask; total = Σ counts). Positions come in order from `segments` runs: run s
+/// holds counts[s] keys at keys[s] and values at values[s], `ld_kv` floats apart. `dim`
+/// values a head; `scores` holds at least `total` floats of scratch.
+void sadi_attend(
+    const float *q, int ldq, int rows, int dim, const float *const *keys, const float *const *values,
+    const int *counts, int segments, int ld_kv, int first_visible, float scale, float *scores, float *out, int ldo);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
