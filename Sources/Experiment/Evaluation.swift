@@ -176,8 +176,8 @@ public struct Evaluation {
                     let edited = !responses[0][i].isFinite && intervention != nil
                     throw HarnessError.invalidInput(
                         edited
-                            ? "task \(task.card.task), document \(instance.docID): the log-probabilities are not finite under \(settings.method) (K \(settings.methodConfiguration["k"] ?? "?"), strength \(settings.methodConfiguration["strength"] ?? "?")): the edits overflow the activations; use a smaller strength"
-                            : "task \(task.card.task), document \(instance.docID): the model itself gives non-finite log-probabilities; its weights or metadata are damaged, fetch the model again"
+                            ? "task \(task.card.task), document \(instance.docID): the log-probabilities or logits are not finite under \(settings.method) (K \(settings.methodConfiguration["k"] ?? "?"), strength \(settings.methodConfiguration["strength"] ?? "?")): the edits overflow the activations; use a smaller strength"
+                            : "task \(task.card.task), document \(instance.docID): the model itself gives non-finite log-probabilities or logits; its weights or metadata are damaged, fetch the model again"
                     )
                 }
                 let samples = batch.enumerated().map { i, instance in

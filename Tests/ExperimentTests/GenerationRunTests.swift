@@ -112,7 +112,36 @@ struct GenerationRunTests {
         let error = try #require(throws: HarnessError.self) {
             try evaluation(task, output: "overflow", method: "scaled").run(intervention: plan)
         }
-        #expect(error.description.contains("logits are not finite under the intervention"), "\(error)")
+        #expect(error.description.contains("not finite under scaled"), "\(error)")
+        #expect(error.description.contains("the edits overflow the activations"), "\(error)")
+    }
+
+    /// A fitted method whose plan scales the middle layer's heads by the strength.
+    struct ScaledHeads: FittedMethod {
+        let layers: Int
+        var pairCount: Int { 0 }
+        var settings: [String: String] { [:] }
+        func plan(k: Int, strength: Double) throws -> InterventionPlan {
+            let edit = SiteEdit(site: .attentionHeads(layers / 2), indices: Array(0..<(k * 64)), operation: .scale(Float(strength)))
+            return InterventionPlan(edits: [edit], positions: .generated, application: .live, layerCount: layers)
+        }
+        func artifact(
+            k: Int, strength: Double, model: InterventionArtifact.Model, task: String, scoring: ScoringProtocol,
+            notes: [String: String]
+        ) throws -> InterventionArtifact { throw HarnessError.invalidInput("not saved") }
+    }
+
+    @Test("in a validation grid, a generation that overflows fails its cell only; the best cell is chosen among the others")
+    func overflowingGridCell() throws {
+        let task = try TinyQATask.make(scratch: scratch)
+        let items = TaskItems(task: task, store: Fixtures.store(scratch, mirror: "file://" + scratch + "/mirror"), scoring: .harness)
+        let instances = try items.instances(role: .test).instances
+        let method = ScaledHeads(layers: Fixtures.model.loaded.network.shape.layerCount)
+        let grid = try GridSearch(model: Fixtures.model, batchSize: 4)
+            .run(method, ks: [9], strengths: [0, 1e38], instances: instances, scorer: ExactMatchScorer(normalisation: .lmEval))
+        #expect(grid.score(k: 9, strength: 0)?.isFinite == true)
+        #expect(grid.score(k: 9, strength: 1e38)?.isNaN == true, "the overflowing cell is marked failed")
+        #expect(grid.best.strength == 0)
     }
 
     @Test("batch size does not change greedy texts; seeded sampling repeats per document whatever the batch")

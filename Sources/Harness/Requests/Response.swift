@@ -9,9 +9,15 @@ public enum Response: Sendable, Hashable, Codable {
         return []
     }
 
-    /// Whether every log-probability is a number: an intervention that overflows the
-    /// activations gives NaN or infinite ones, which no scorer may turn into a score.
-    public var isFinite: Bool { choiceResults.allSatisfy { $0.logprob.isFinite } }
+    /// Whether every log-probability is a number and a generation never met logits that
+    /// are not: an intervention that overflows the activations gives NaN or infinite ones,
+    /// which no scorer may turn into a score.
+    public var isFinite: Bool {
+        switch self {
+        case let .choices(results): results.allSatisfy { $0.logprob.isFinite }
+        case let .generation(generation): generation.stoppedBy != .nonFiniteLogits
+        }
+    }
 
     public var generatedText: String? {
         if case let .generation(generation) = self { return generation.text }
@@ -55,6 +61,9 @@ public struct Generation: Sendable, Hashable, Codable {
 
     public enum StopReason: String, Sendable, Hashable, Codable {
         case endOfSequence = "eos", stopString = "stop_string", maxTokens = "max_tokens"
+        /// The logits turned NaN or infinite (an intervention overflowing the activations,
+        /// or damaged weights): the text so far is kept, but the response is not finite.
+        case nonFiniteLogits = "non_finite_logits"
     }
 
     enum CodingKeys: String, CodingKey { case text, tokenCount = "token_count", stoppedBy = "stopped_by" }

@@ -101,11 +101,11 @@ public struct GenerationRunner {
         while !active.isEmpty {
             var fed: [Int] = []
             for (a, s) in active.enumerated() {
-                // argmax or sampling over NaN would still name a token: refuse instead.
+                // argmax or sampling over NaN would still name a token: the sequence stops
+                // there, marked, and the caller fails its cell or its run.
                 guard logits[a].last.allSatisfy(\.isFinite) else {
-                    throw HarnessError.invalidInput(
-                        "generating after \(sequences[s].promptLength) prompt tokens and \(sequences[s].tokens.count) generated ones, the logits are not finite\(intervention == nil ? "; the model's weights or metadata are damaged, fetch it again" : " under the intervention: its edits overflow the activations; use a smaller strength")"
-                    )
+                    sequences[s].stoppedBy = .nonFiniteLogits
+                    continue
                 }
                 let next = pick(logits[a].last, &sequences[s])
                 if sequences[s].settings.stopAtEndOfSequence, next == tokenizer.eosID {
