@@ -100,6 +100,18 @@ struct DecoderGGUFRefusalTests {
         #expect(try other.forward([SequenceInput(tokens: tokens)])[0].values != standard)
     }
 
+    @Test("a vocabulary larger than the embedding's rows is refused at load, naming both")
+    func vocabularyPastEmbedding() throws {
+        let rows = try GGUFArchitectures.network(gguf: GGUFFile(path: TinyDecoderGGUFTests.file("bloom")), threads: 1).shape
+            .vocabularySize
+        let fits = try TinyDecoderGGUFTests.file("bloom") { try HFToGGUF.addByteVocabulary(to: &$0, size: rows, pre: "bloom") }
+        #expect(try ModelLoader.load(path: fits, threads: 1).tokenizer.vocabularySize == rows)
+        let path = try TinyDecoderGGUFTests.file("bloom") { try HFToGGUF.addByteVocabulary(to: &$0, size: rows + 1, pre: "bloom") }
+        let error = #expect(throws: EngineError.self) { try ModelLoader.load(path: path, threads: 1) }
+        let message = error.map { "\($0)" } ?? "no error"
+        #expect(message.contains("\(rows + 1) tokens") && message.contains("token_embd.weight has \(rows) rows"), "\(message)")
+    }
+
     @Test("an unknown pre-tokenizer is refused naming tokenizer.ggml.pre")
     func unknownPreTokenizer() throws {
         let path = try TinyDecoderGGUFTests.file("bloom") { try HFToGGUF.addByteVocabulary(to: &$0, size: 512, pre: "bloomz-2") }

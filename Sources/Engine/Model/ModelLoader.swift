@@ -38,6 +38,14 @@ public enum ModelLoader {
         let architecture = try gguf.string("general.architecture")
         let network = try GGUFArchitectures.network(gguf: gguf, threads: threads)
         let tokenizer = try TokenizerLoader.load(from: gguf)
+        // A token past the embedding's rows would fail mid-run, on the first text that uses it.
+        guard tokenizer.vocabularySize <= network.shape.vocabularySize else {
+            throw EngineError.inconsistentCheckpoint(
+                path: path,
+                detail:
+                    "metadata 'tokenizer.ggml.tokens' lists \(tokenizer.vocabularySize) tokens but token_embd.weight has \(network.shape.vocabularySize) rows; the file is damaged or was converted with another vocabulary, convert or download it again"
+            )
+        }
         let template = gguf.metadata["tokenizer.chat_template"] == nil ? nil : try? ChatTemplate(gguf: gguf)
         return LoadedModel(
             path: path, gguf: gguf, architecture: architecture, identityFiles: [path], network: network, tokenizer: tokenizer,
