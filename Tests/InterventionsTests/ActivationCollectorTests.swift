@@ -49,7 +49,11 @@ struct ActivationCollectorTests {
                     let expected = try Self.reference(tokens, kind: kind, range: range)
                     let got = side[kind]![p]
                     let worst = zip(got, expected).map { abs($0 - $1) / max(1, abs($1)) }.max()!
-                    #expect(worst < 1e-4, "pair \(p) answer \(answer.debugDescription) \(kind): relative difference \(worst)")
+                    // The shared prompt often has 16 rows or fewer, which run through the fused
+                    // decoding kernels (FMA, their own summation order), the whole pass through
+                    // sgemm: float32 rounding that 30 layers grow to 2.8e-4 at worst. A wrong
+                    // position, fork or prefix differs by far more than 1e-3.
+                    #expect(worst < 1e-3, "pair \(p) answer \(answer.debugDescription) \(kind): relative difference \(worst)")
                 }
             }
         }
