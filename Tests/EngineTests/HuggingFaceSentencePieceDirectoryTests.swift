@@ -42,6 +42,7 @@ struct HuggingFaceSentencePieceDirectoryTests {
             let ids = loaded.tokenizer.encode(sequence.text)
             #expect(ids == sequence.ids, "s\(index)")
             #expect(loaded.tokenizer.decode(ids) == sequence.text, "s\(index)")
+            guard ids == sequence.ids else { continue }  // the logits are the reference's for its ids only
             let logits = try loaded.network.forward([SequenceInput(tokens: ids, logits: .all)])[0].values
             let reference = try NPYArray(path: TestPaths.reference + "/gguf/logits/logits_F32_s\(index).npy").floats
             let difference = maxAbsDifference(Array(logits), reference)
