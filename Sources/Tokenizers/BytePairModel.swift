@@ -1,14 +1,15 @@
-/// Byte-level BPE merging (GGUF `tokenizer.ggml.model = gpt2`): a word's bytes start as one
-/// symbol each, and the adjacent pair with the lowest merge rank is merged until no pair has a
-/// rank; equal ranks merge leftmost first. This is llama.cpp's llm_tokenizer_bpe and Hugging
-/// Face's BPE model.
+/// Byte-pair merging by merge rank: a word starts as one symbol per byte (byte-level BPE,
+/// GGUF `tokenizer.ggml.model = gpt2`) or per character (SentencePiece-style BPE from a
+/// tokenizer.json), and the adjacent pair with the lowest merge rank is merged until no pair
+/// has a rank; equal ranks merge leftmost first. This is llama.cpp's llm_tokenizer_bpe and
+/// Hugging Face's BPE model.
 ///
 /// Symbols are token ids, so a merge lookup is one integer-keyed probe. A merge whose parts or
 /// result are missing from the vocabulary (possible in a hand-edited file) gets an id past the
 /// vocabulary, and such a symbol is emitted the way llama.cpp does: one token per byte of its
 /// stored text that is itself a token.
 struct BytePairModel: Sendable {
-    /// Symbol of each raw byte (the token of its mapped character).
+    /// Symbol of each raw byte (the token of its mapped character); empty for character-level models.
     private let byteSymbols: [Int32]
     /// (left << 32 | right) -> (rank << 32 | merged symbol).
     private let merges: [UInt64: UInt64]
@@ -19,7 +20,28 @@ struct BytePairModel: Sendable {
     private let ignoreMerges: Bool
     private let vocabulary: ByteKeyedTable<Int32>
 
+    /// Byte-level BPE: `merges` are "left right" strings of stored (byte-mapped) pieces, best first.
     init(vocabulary: Vocabulary, merges mergeStrings: [String], ignoreMerges: Bool) {
+        var pairs: [(left: [UInt8], right: [UInt8])] = []
+        pairs.reserveCapacity(mergeStrings.count)
+        for merge in mergeStrings {
+            // Split at the first space after the first byte, as llama.cpp does; like it, skip
+            // (rather than reject) an entry that is not two pieces, so such files still load.
+            let bytes = Array(merge.utf8)
+            guard bytes.count >= 3, let space = bytes[1...].firstIndex(of: 0x20) else { continue }
+            pairs.append((Array(bytes[..<space]), Array(bytes[(space + 1)...])))
+        }
+        self.init(vocabulary: vocabulary, pairs: pairs, byteLevel: true, ignoreMerges: ignoreMerges)
+    }
+
+    /// Character-level BPE (tokenizer.json with byte fallback): `merges` are pairs of pieces, best first.
+    init(vocabulary: Vocabulary, mergePairs: [(left: String, right: String)]) {
+        self.init(
+            vocabulary: vocabulary, pairs: mergePairs.map { (Array($0.left.utf8), Array($0.right.utf8)) }, byteLevel: false,
+            ignoreMerges: false)
+    }
+
+    private init(vocabulary: Vocabulary, pairs: [(left: [UInt8], right: [UInt8])], byteLevel: Bool, ignoreMerges: Bool) {
         vocabularySize = vocabulary.count
         self.ignoreMerges = ignoreMerges
         self.vocabulary = vocabulary.ids
@@ -35,19 +57,13 @@ struct BytePairModel: Sendable {
             return id
         }
 
-        byteSymbols = (0..<256).map { symbol(ByteLevelMapping.utf8OfByte[$0]) }
+        byteSymbols = byteLevel ? (0..<256).map { symbol(ByteLevelMapping.utf8OfByte[$0]) } : []
 
         var table: [UInt64: UInt64] = [:]
-        table.reserveCapacity(mergeStrings.count)
-        for (rank, merge) in mergeStrings.enumerated() {
-            // Split at the first space after the first byte, as llama.cpp does; like it, skip
-            // (rather than reject) an entry that is not two pieces, so such files still load.
-            let bytes = Array(merge.utf8)
-            guard bytes.count >= 3, let space = bytes[1...].firstIndex(of: 0x20) else { continue }
-            let left = Array(bytes[..<space])
-            let right = Array(bytes[(space + 1)...])
-            let key = UInt64(UInt32(bitPattern: symbol(left))) << 32 | UInt64(UInt32(bitPattern: symbol(right)))
-            let merged = symbol(left + right)
+        table.reserveCapacity(pairs.count)
+        for (rank, pair) in pairs.enumerated() {
+            let key = UInt64(UInt32(bitPattern: symbol(pair.left))) << 32 | UInt64(UInt32(bitPattern: symbol(pair.right)))
+            let merged = symbol(pair.left + pair.right)
             // A repeated pair keeps its first (best) rank.
             if table[key] == nil {
                 table[key] = UInt64(rank) << 32 | UInt64(UInt32(bitPattern: merged))
@@ -77,7 +93,14 @@ struct BytePairModel: Sendable {
 
         scratch.reset(count: word.count)
         for (i, b) in word.enumerated() { scratch.symbols[i] = byteSymbols[Int(b)] }
-        for i in 0..<(word.count - 1) { pushPair(i, i + 1, scratch: &scratch) }
+        merge(&scratch, into: &output)
+    }
+
+    /// Merges the symbols `scratch` was reset with and appends the result.
+    func merge(_ scratch: inout MergeScratch, into output: inout [Int32]) {
+        let count = scratch.symbols.count
+        if count == 0 { return }
+        for i in 0..<(count - 1) { pushPair(i, i + 1, scratch: &scratch) }
 
         while let top = scratch.heap.popMin() {
             let left = top.left, right = top.right
@@ -154,5 +177,11 @@ struct MergeScratch {
             next.append(i + 1 < count ? i + 1 : -1)
             alive.append(true)
         }
+    }
+
+    /// Starts a word from the given symbols (token ids) instead of zeros.
+    mutating func reset(symbols initial: [Int32]) {
+        reset(count: initial.count)
+        symbols.replaceSubrange(0..<initial.count, with: initial)
     }
 }

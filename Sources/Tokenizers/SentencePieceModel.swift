@@ -74,7 +74,8 @@ struct SentencePieceModel: Sendable {
         scratch.heap.push(ScoreKey(score: scores[Int(id)], left: left), SentencePiecePair(left: left, right: right, size: size))
     }
 
-    private static func utf8Length(_ lead: UInt8) -> Int {
+    /// Bytes of the UTF-8 character that starts with `lead`.
+    static func utf8Length(_ lead: UInt8) -> Int {
         switch lead >> 4 {
         case 0xC, 0xD: return 2
         case 0xE: return 3

@@ -5,6 +5,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case unknownPreTokenizer(String)
     /// A chat template is none of the formats `ChatTemplate` renders.
     case unrecognisedChatTemplate
+    /// A byte-fallback vocabulary lacks one of the 256 `<0xNN>` tokens.
+    case missingByteToken(String)
 
     public var description: String {
         switch self {
@@ -13,6 +15,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
         case .unrecognisedChatTemplate:
             return
                 "the chat template is none of the recognised formats (ChatML <|im_start|>, Llama 3 <|start_header_id|>, [INST], Gemma <start_of_turn>); render the prompt yourself or add the format to ChatTemplate"
+        case let .missingByteToken(name):
+            return "the vocabulary has no \(name) token, and byte fallback needs all 256 from <0x00> to <0xFF>"
         }
     }
 }

@@ -41,5 +41,6 @@ public struct Vocabulary: Sendable {
         id >= 0 && Int(id) < types.count ? types[Int(id)] : .undefined
     }
 
-    func id(of piece: String) -> Int32? { ids.value(for: piece) }
+    /// The id of a stored piece (the first, should a piece repeat).
+    public func id(of piece: String) -> Int32? { ids.value(for: piece) }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Tokenizers
 
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -89,7 +90,8 @@ struct InspectCommand: ParsableCommand {
         }
         do {
             let tokenizer = try TokenizerLoader.load(huggingFace: directory.path)
-            print("tokenizer: byte-level BPE, \(tokenizer.vocabularySize) tokens")
+            let flavour = tokenizer is ByteFallbackBPETokenizer ? "SentencePiece-style BPE with byte fallback" : "byte-level BPE"
+            print("tokenizer: \(flavour), \(tokenizer.vocabularySize) tokens")
         } catch {
             print("tokenizer: \(error)")
         }
