@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Runs the built `sadi-eval` executable as a user would, for tests of the command line.
@@ -61,18 +62,28 @@ public enum CommandLineTool {
         process.standardOutput = out
         process.standardError = err
         let collected = LockedText()
+        // The handler owns stderr until end of file: it signals then, so no chunk it has taken
+        // from the pipe can still be on its way into `collected` when the text is returned
+        // (taking the handler away after exit lost such a chunk: an empty stderr under load).
+        let drained = DispatchSemaphore(value: 0)
         err.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            guard !data.isEmpty else { return }
+            guard !data.isEmpty else {
+                handle.readabilityHandler = nil
+                drained.signal()
+                return
+            }
             let text = collected.append(String(decoding: data, as: UTF8.self))
             if let killWhen, killWhen(text), process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
         try process.run()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        err.fileHandleForReading.readabilityHandler = nil
-        let rest = err.fileHandleForReading.readDataToEndOfFile()
-        let stderr = collected.append(String(decoding: rest, as: UTF8.self))
+        if drained.wait(timeout: .now() + 30) == .timedOut {
+            err.fileHandleForReading.readabilityHandler = nil
+            _ = collected.append(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        }
+        let stderr = collected.append("")
         return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: stderr)
     }
 }
