@@ -184,6 +184,9 @@ struct BertDirectoryRefusalTests {
                 _ = try HuggingFaceArchitectures.network(directory: SafeTensorsDirectory(path: TinyCheckpoint.directory("bert_cls")))
             })
         #expect(message.contains("key 'model_type' is \"bert\", an encoder"), "\(message)")
+        // Loaded as a model (`--model DIR`), before its WordPiece tokenizer is looked at.
+        let loaded = try #require(Self.error { _ = try ModelLoader.load(path: TestPaths.requireMiniLM(), threads: 1) })
+        #expect(loaded.contains("config.json: key 'model_type' is \"bert\", an encoder"), "\(loaded)")
     }
 
     @Test("missing, misshapen and unread tensors are named")
