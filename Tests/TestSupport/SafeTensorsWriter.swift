@@ -8,10 +8,20 @@ public enum SafeTensorsWriter {
         public let name: String
         public let shape: [Int]
         public let values: [Float]
+        /// Set for an I64 tensor (a buffer such as BERT's position_ids), written instead of `values`.
+        public let integers: [Int64]?
         public init(name: String, shape: [Int], values: [Float]) {
             self.name = name
             self.shape = shape
             self.values = values
+            integers = nil
+        }
+
+        public init(name: String, shape: [Int], integers: [Int64]) {
+            self.name = name
+            self.shape = shape
+            values = []
+            self.integers = integers
         }
     }
 
@@ -21,8 +31,11 @@ public enum SafeTensorsWriter {
         for tensor in tensors {
             let start = data.count
             for value in tensor.values { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+            for value in tensor.integers ?? [] { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
             let shape = tensor.shape.map(String.init).joined(separator: ",")
-            entries.append("\"\(tensor.name)\":{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(start),\(data.count)]}")
+            entries.append(
+                "\"\(tensor.name)\":{\"dtype\":\"\(tensor.integers == nil ? "F32" : "I64")\",\"shape\":[\(shape)],\"data_offsets\":[\(start),\(data.count)]}"
+            )
         }
         var header = "{" + entries.joined(separator: ",") + "}"
         while (8 + header.utf8.count) % 4 != dataStartRemainder { header += " " }

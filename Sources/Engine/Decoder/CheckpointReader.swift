@@ -6,12 +6,28 @@ final class CheckpointReader {
     /// "transformer." when the checkpoint was saved from the …ForCausalLM class, "" when
     /// from the bare model (as the original GPT-2 checkpoints were).
     let prefix: String
-    private(set) var read: Set<String> = []
+    /// The names read, shared with `unprefixed()`'s reader.
+    private let record: ReadNames
+    var read: Set<String> { record.names }
 
     init(_ directory: SafeTensorsDirectory, prefix: String, probe: String) {
         self.directory = directory
         self.prefix = directory.tensor(named: prefix + probe) != nil || directory.tensor(named: probe) == nil ? prefix : ""
+        record = ReadNames()
     }
+
+    private init(_ directory: SafeTensorsDirectory, prefix: String, record: ReadNames) {
+        self.directory = directory
+        self.prefix = prefix
+        self.record = record
+    }
+
+    /// A reader of the same checkpoint for names outside the prefix (a classification head
+    /// beside a `bert.` encoder) that counts what it reads with this one's.
+    func unprefixed() -> CheckpointReader { CheckpointReader(directory, prefix: "", record: record) }
+
+    /// Counts a tensor as read without reading it (a buffer checked by other means).
+    func markRead(_ name: String) { record.names.insert(prefix + name) }
 
     private func checked(_ name: String, shape: [Int]) throws -> (file: SafeTensorsFile, info: SafeTensorsFile.TensorInfo) {
         guard let found = directory.tensor(named: name) else { throw EngineError.missingTensor(path: directory.path, name: name) }
@@ -20,7 +36,7 @@ final class CheckpointReader {
                 path: found.file.path,
                 detail: "tensor '\(name)' has shape \(found.info.shape) but \(directory.config.path) implies \(shape)")
         }
-        read.insert(name)
+        record.names.insert(name)
         return found
     }
 
@@ -45,6 +61,12 @@ final class CheckpointReader {
         return try directory.weightMatrix([prefix + name], columns: columns, rows: [rows])
     }
 
+    /// nn.Linear weights with the same inputs stacked by rows (q, k and v as one product).
+    func stacked(_ names: [String], rows: [Int], columns: Int) throws -> WeightMatrix {
+        for (name, count) in zip(names, rows) { _ = try checked(prefix + name, shape: [count, columns]) }
+        return try directory.weightMatrix(names.map { prefix + $0 }, columns: columns, rows: rows)
+    }
+
     /// GPT-2's Conv1D: its weight is stored [in, out], the transpose of nn.Linear's.
     func conv1D(_ name: String, inputs: Int, outputs: Int) throws -> Linear {
         let stored = try floats(name + ".weight", shape: [inputs, outputs])
@@ -65,6 +87,11 @@ final class CheckpointReader {
             )
         }
     }
+}
+
+/// The tensor names a reader and its `unprefixed()` companion have read.
+private final class ReadNames {
+    var names: Set<String> = []
 }
 
 /// float32 values the engine made (a transposed or reordered checkpoint tensor).

@@ -7,8 +7,15 @@ struct Linear {
 
     /// Writes `rows` outputs to `y` (`outputs` floats a row).
     func callAsFunction(_ x: UnsafePointer<Float>, rows m: Int, into y: UnsafeMutablePointer<Float>, _ pass: ForwardPass) {
-        let s = pass.scratch
-        weight.multiply(x, m: m, into: y, scratch: s.weights, shared: s.sharedWeights, threads: pass.threads)
+        self(x, rows: m, into: y, scratch: pass.scratch.weights, shared: pass.scratch.sharedWeights, threads: pass.threads)
+    }
+
+    /// The same with the scratch buffers given (an encoder has no `ForwardPass`).
+    func callAsFunction(
+        _ x: UnsafePointer<Float>, rows m: Int, into y: UnsafeMutablePointer<Float>, scratch: [FloatBuffer], shared: FloatBuffer,
+        threads: Int
+    ) {
+        weight.multiply(x, m: m, into: y, scratch: scratch, shared: shared, threads: threads)
         if let bias {
             bias.withUnsafeBufferPointer { Ops.addBias($0.baseAddress!, to: y, rows: m, width: outputs, stride: outputs) }
         }
@@ -22,11 +29,15 @@ struct LayerNorm {
     let epsilon: Float
 
     func callAsFunction(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, _ pass: ForwardPass) {
+        self(x, rows: rows, into: y, threads: pass.threads)
+    }
+
+    func callAsFunction(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, threads: Int) {
         weight.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
                 Ops.layerNorm(
                     x, rows: rows, width: weight.count, weight: w.baseAddress!, bias: b.baseAddress!, epsilon: epsilon, into: y,
-                    threads: pass.threads)
+                    threads: threads)
             }
         }
     }

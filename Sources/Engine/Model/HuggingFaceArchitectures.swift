@@ -8,6 +8,10 @@ public enum HuggingFaceArchitectures {
 
     public static var supported: [String] { causalLMClasses.keys.sorted() }
 
+    /// `model_type`s of encoders, which `BertDirectory` reads (sentence embeddings, text
+    /// classifiers) and which are not language models.
+    public static let encoderModelTypes = [BertConfiguration.modelType]
+
     /// The directory's `model_type`, refused with the supported list when the engine does not run it.
     public static func modelType(of config: HuggingFaceConfig) throws -> String {
         let list = supported.joined(separator: ", ")
@@ -16,6 +20,13 @@ public enum HuggingFaceArchitectures {
             throw EngineError.configKey(
                 path: config.path, key: "model_type",
                 detail: "is missing and 'architectures' (\(classes)) names no model the engine runs (supported model types: \(list))")
+        }
+        if encoderModelTypes.contains(type) {
+            throw EngineError.configKey(
+                path: config.path, key: "model_type",
+                detail:
+                    "is \"\(type)\", an encoder (sentence embeddings, text classifiers), not a language model the engine generates or scores with (supported: \(list))"
+            )
         }
         guard let causalLM = causalLMClasses[type] else {
             throw EngineError.configKey(

@@ -52,11 +52,13 @@ public enum ModelLoader {
             chatTemplate: template)
     }
 
-    /// The tokenizer is read first: a directory without one the engine reads fails before
-    /// its weights are touched. (Chat templates of directories, in tokenizer_config.json, are
-    /// not read yet: `--chat` needs a GGUF file.)
+    /// The model type is checked first (a BERT encoder is named as such, not by its WordPiece
+    /// tokenizer), then the tokenizer is read: a directory without one the engine reads fails
+    /// before its weights are touched. (Chat templates of directories, in tokenizer_config.json,
+    /// are not read yet: `--chat` needs a GGUF file.)
     private static func loadDirectory(path: String, threads: Int) throws -> LoadedModel {
         let directory = try SafeTensorsDirectory(path: path)
+        _ = try HuggingFaceArchitectures.modelType(of: directory.config)
         let tokenizer = try TokenizerLoader.load(huggingFace: directory.path)
         let (architecture, network) = try HuggingFaceArchitectures.network(directory: directory, threads: threads)
         guard tokenizer.vocabularySize <= network.shape.vocabularySize else {

@@ -128,6 +128,20 @@ public final class SafeTensorsFile: @unchecked Sendable {
         }
     }
 
+    /// An integer tensor's values (I64 or I32): the buffers a checkpoint may save beside its
+    /// weights, such as BERT's `position_ids`.
+    public func integers(_ name: String) throws -> [Int64] {
+        guard let info = tensors[name] else { throw EngineError.missingTensor(path: path, name: name) }
+        let raw = data(of: info)
+        switch info.dtype {
+        case "I64": return (0..<info.elementCount).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self)) }
+        case "I32":
+            return (0..<info.elementCount).map { Int64(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self))) }
+        default:
+            throw EngineError.unsupported(path: path, detail: "tensor '\(name)' is \(info.dtype), where integers (I64 or I32) are expected")
+        }
+    }
+
     /// The tensor's values, refused unless its shape is `shape` (the configuration's).
     public func floats(_ name: String, shape: [Int]) throws -> [Float] {
         guard let info = tensors[name] else { throw EngineError.missingTensor(path: path, name: name) }

@@ -25,6 +25,23 @@ enum VectorMath {
         return p * Float(bitPattern: bits)
     }
 
+    /// erf(x) by Abramowitz and Stegun's 7.1.26, 1 − (a₁t + … + a₅t⁵)·e^(−x²) with
+    /// t = 1/(1 + p|x|), odd in x: within 1.5e-7 of erf in exact arithmetic (6e-7 in float),
+    /// branch-free so exact GELU over a BERT layer's activations vectorises (libm's erff
+    /// took a fifth of MiniLM's time).
+    @inline(__always)
+    static func erf(_ x: Float) -> Float {
+        let a = abs(x)
+        let t = 1 / (1 + 0.327_591_1 * a)
+        var p: Float = 1.061_405_429
+        p = p * t - 1.453_152_027
+        p = p * t + 1.421_413_741
+        p = p * t - 0.284_496_736
+        p = p * t + 0.254_829_592
+        let y = 1 - p * t * exp(-a * a)
+        return x < 0 ? -y : y
+    }
+
     /// x[i] = exp(x[i]) for `count` floats.
     @inline(__always)
     static func expInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
