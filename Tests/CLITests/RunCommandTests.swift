@@ -185,7 +185,9 @@ struct RunCommandTests {
         #expect(board.status == 0, "\(board.stderr)")
         let written = try String(contentsOfFile: copy + "/LEADERBOARD.md", encoding: .utf8)
         #expect(board.stdout == written)
-        #expect(written.contains("| model | method | copa | storycloze_2016 | boolq | xcopa |"), "\(written)")
+        #expect(
+            written.contains("| model | method | copa | storycloze_2016 | mmlu | boolq | xcopa | winogrande | sst2 | rte | average |"),
+            "\(written)")
         let baseline = try RunResult.read(path: results + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.json")
         let acc = String(format: "%.1f ± %.1f", baseline.metrics["acc"]!.value * 100, baseline.metrics["acc"]!.stderr * 100)
         #expect(written.contains("| SmolLM2-135M-Instruct.Q4_1 | baseline | [\(acc)](SmolLM2-135M-Instruct.Q4_1/copa/baseline.json) |"))
