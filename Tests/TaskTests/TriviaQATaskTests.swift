@@ -72,6 +72,23 @@ struct TriviaQATaskTests {
         #expect(pairs.count == 500 && pairs.allSatisfy { dev[Int($0.id)!].reference == $0.reference })
     }
 
+    @Test("a wrong answer is never one of the question's own answers under either normalisation, however often others share them")
+    func sharedAnswers() throws {
+        // Ten questions answered Paris, spelled as either exact match still matches; one Rome.
+        let paris = ["Paris", "PARIS", "paris.", "Paris!", " paris", "Paris?", "The Paris", "paris,", "'Paris'", "Paris"]
+        let lines = paris.enumerated().map { "Q\($0)?\t[\"\($1)\"]\r\n" } + ["Q10?\t['Rome']\r\n"]
+        let url = URL(fileURLWithPath: try TestPaths.scratchDirectory("triviaqa-shared") + "/shared.qa.csv")
+        try Data(lines.joined().utf8).write(to: url)
+        let documents = try RealTasks.task("triviaqa").documents(file: "test", at: url)
+        for document in documents.prefix(10) {
+            guard case let .answerSets(_, incorrect) = document.reference else {
+                Issue.record("\(document.reference)")
+                continue
+            }
+            #expect(incorrect == ["Rome"], "question \(document.id)")
+        }
+    }
+
     @Test(
         "lm-eval's prompt and generation: Question: …?\\nAnswer:, until newline, period, comma, 256 tokens, greedy; few-shot shows the first alias"
     )
