@@ -44,17 +44,6 @@ public enum GGUFToHF {
 
     /// The inverse of `HFToGGUF.permuted`: rows (head, i, half) go back to (head, half, i).
     static func unpermuted(_ values: [Float], shape: [Int], heads: Int) -> [Float] {
-        let rows = shape[0], columns = shape.count > 1 ? shape[1] : 1
-        let half = rows / heads / 2
-        var out = values
-        for h in 0..<heads {
-            for s in 0..<2 {
-                for i in 0..<half {
-                    let to = h * 2 * half + s * half + i, from = h * 2 * half + i * 2 + s
-                    for c in 0..<columns { out[to * columns + c] = values[from * columns + c] }
-                }
-            }
-        }
-        return out
+        HFToGGUF.permuted(values, shape: shape, heads: heads, inverse: true)
     }
 }

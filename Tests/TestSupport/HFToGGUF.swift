@@ -73,15 +73,16 @@ public enum HFToGGUF {
     }
 
     /// convert_hf_to_gguf's `permute`: rows (head, half, i) become (head, i, half), so the
-    /// pair a half-split rotation rotates together sits side by side.
-    static func permuted(_ values: [Float], shape: [Int], heads: Int) -> [Float] {
+    /// pair a half-split rotation rotates together sits side by side; `inverse` undoes it.
+    static func permuted(_ values: [Float], shape: [Int], heads: Int, inverse: Bool = false) -> [Float] {
         let rows = shape[0], columns = shape.count > 1 ? shape[1] : 1
         let half = rows / heads / 2
         var out = values
         for h in 0..<heads {
             for s in 0..<2 {
                 for i in 0..<half {
-                    let from = h * 2 * half + s * half + i, to = h * 2 * half + i * 2 + s
+                    let split = h * 2 * half + s * half + i, paired = h * 2 * half + i * 2 + s
+                    let (from, to) = inverse ? (paired, split) : (split, paired)
                     for c in 0..<columns { out[to * columns + c] = values[from * columns + c] }
                 }
             }
