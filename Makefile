@@ -16,6 +16,10 @@ MINILM_FILES  := config.json:953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7ef
                  tokenizer_config.json:acb92769e8195aabd29b7b2137a9e6d6e25c476a4f15aa4355c233426c61576b \
                  vocab.txt:07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3 \
                  model.safetensors:53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db
+# The offline Kubernetes schema check of deploy/kubernetes/*.yaml (a test runs it), installed
+# into the build folder, not the system's Python.
+PYTOOLS       := .build/pytools
+KUBE_VALIDATE := kubernetes-validate==1.37.0
 APT_PACKAGES  := libopenblas-dev libcurl4-openssl-dev libxml2-dev libssl-dev pkg-config
 SHARED        ?= ../shared
 # The benchmark files come from their upstream URLs; where ../shared/datasets exists
@@ -35,9 +39,9 @@ export OPENBLAS_CORETYPE
 endif
 BIN           := .build/release/sadi-eval
 
-.PHONY: setup deps model minilm build test format format-lint lint-cards demo bench copa-methods mc-results fuzz mutants clean
+.PHONY: setup deps model minilm pytools build test format format-lint lint-cards demo bench copa-methods mc-results fuzz mutants clean
 
-setup: deps model minilm
+setup: deps model minilm pytools
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -74,6 +78,12 @@ $(MINILM)/model.safetensors:
 	  done && \
 	  for entry in $(MINILM_FILES); do name=$${entry%%:*}; mv "$(MINILM)/$$name.part" "$(MINILM)/$$name"; done && \
 	  rm -rf "$$tmp" && echo "model ready: $(MINILM)"
+
+pytools: $(PYTOOLS)/kubernetes_validate/__init__.py
+
+$(PYTOOLS)/kubernetes_validate/__init__.py:
+	@rm -rf $(PYTOOLS).part && python3 -m pip install --quiet --disable-pip-version-check --target $(PYTOOLS).part "$(KUBE_VALIDATE)" && \
+	  rm -rf $(PYTOOLS) && mv $(PYTOOLS).part $(PYTOOLS) && echo "tools ready: $(PYTOOLS)"
 
 build: deps
 	swift build $(SWIFT_RELEASE)

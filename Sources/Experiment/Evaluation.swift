@@ -28,6 +28,8 @@ public struct EvaluationSettings: Sendable {
     public var sourceRevision: String
     /// The validation grid the method's K and strength were chosen on, for the results file.
     public var validationGrid: [GridCell]?
+    /// Score only this shard's batches (`--shard I/N`); `sadi-eval merge` joins the shards.
+    public var shard: Shard? = nil
 
     public init(
         split: String? = nil, prompt: String? = nil, numFewshot: Int = 0, method: String = "baseline",
@@ -89,6 +91,7 @@ public struct Evaluation {
         if settings.numFewshot > 0 { stem += ".\(settings.numFewshot)shot" }
         if let maxTokens = task.card.overriddenMaxTokens { stem += ".max-tokens\(maxTokens)" }
         if settings.scoring == .official { stem += ".official" }
+        if let shard = settings.shard { stem += "." + shard.name }
         return stem
     }
 
@@ -126,7 +129,10 @@ public struct Evaluation {
         let started = Date()
         let items = TaskItems(
             task: task, store: store, scoring: settings.scoring, prompt: settings.prompt, numFewshot: settings.numFewshot)
-        let (split, prompt, instances) = try items.instances(split: settings.split, role: .test, limit: settings.limit)
+        let (split, prompt, every) = try items.instances(split: settings.split, role: .test, limit: settings.limit)
+        let instances = settings.shard?.select(every, batchSize: settings.batchSize) ?? every
+        // A shard keeps its samples: `merge` computes the whole run's metrics from them.
+        let keepSamples = settings.logSamples || settings.shard != nil
         // Scorers are built before any scoring, so a card naming an unusable metric fails now.
         let scorers = try settings.scoring.scorers(of: task.card, registry: self.scorers)
         var configuration = settings.methodConfiguration
@@ -135,6 +141,10 @@ public struct Evaluation {
         configuration["num_fewshot"] = String(settings.numFewshot)
         // Part of the journal's identity: a run cut at other lengths never resumes this one.
         if let maxTokens = task.card.maxTokens { configuration["max_tokens"] = String(maxTokens) }
+        if let shard = settings.shard {
+            configuration["shard"] = shard.description
+            configuration["documents"] = String(every.count)
+        }
         // The journal names what defines the run, not how long its fit took; the chosen
         // K, strength and units are in it, the request that chose them is not (a journal
         // of the same edits resumes whichever request chose them).
@@ -152,7 +162,7 @@ public struct Evaluation {
             if logged == header {
                 try? manager.removeItem(atPath: journalPath)
                 try manager.copyItem(atPath: samplesPath, toPath: journalPath)
-            } else if settings.logSamples {
+            } else if keepSamples {
                 let differing = header.run.keys.filter { header.run[$0] != logged.run[$0] }.sorted()
                 throw HarnessError.resultsConflict(
                     path: samplesPath,
@@ -190,20 +200,8 @@ public struct Evaluation {
             }
 
         // Metrics come from the journal in document order, so a resumed run gives the same numbers.
-        let byID = Dictionary(journal.samples.map { ($0.docID, $0) }, uniquingKeysWith: { first, _ in first })
-        let ordered = instances.compactMap { byID[$0.docID] }
-        var metrics: [String: MetricValue] = [:]
-        var comparisons: [String: PairedComparison] = [:]
-        let baselines = ordered.compactMap(\.baselineSample)
-        for scorer in scorers {
-            let scores = try scorer.scores(ordered)
-            metrics[scorer.name] = scorer.aggregate(scores)
-            if intervention != nil, baselines.count == ordered.count, !ordered.isEmpty {
-                comparisons[scorer.name] = try PairedComparison(
-                    method: scores, baseline: try scorer.scores(baselines),
-                    seed: settings.seed)
-            }
-        }
+        let (ordered, metrics, comparisons) = try SampleMetrics.compute(
+            journal.samples, order: instances, scorers: scorers, paired: intervention != nil, seed: settings.seed)
         let seconds = earlier + Date().timeIntervalSince(started)
         configuration["batch_size"] = String(settings.batchSize)
         let result = RunResult(
@@ -218,8 +216,8 @@ public struct Evaluation {
         // Results first, then the journal is retired: a failure or a kill in between loses
         // nothing, the rerun reads the journal again.
         try result.write(to: resultPath)
-        try journal.finish(keep: settings.logSamples)
-        if settings.logSamples, rename(journalPath, samplesPath) != 0 {
+        try journal.finish(keep: keepSamples)
+        if keepSamples, rename(journalPath, samplesPath) != 0 {
             throw HarnessError.fileSystem(path: samplesPath, detail: String(cString: strerror(errno)))
         }
         try? FileManager.default.removeItem(atPath: checkpointPath)

@@ -116,6 +116,8 @@ public struct Experiment {
             }
             var configuration = artifact.notes
             configuration["chosen_by"] = "loaded from \(path)"
+            // What `merge` checks shards by: the same intervention wherever each read it from.
+            configuration["intervention_sha256"] = try SHA256.hex(ofFile: path)
             return Prepared(plan: artifact.plan, configuration: configuration)
         }
         let options = options(method, settings, scoring: scoring)

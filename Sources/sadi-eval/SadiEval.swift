@@ -8,7 +8,7 @@ struct SadiEval: ParsableCommand {
         abstract: "Evaluate activation-steering interventions (SADI, CAA, ITI) on benchmarks with an in-process engine.",
         subcommands: [
             RunCommand.self, SweepCommand.self, AnalyzeCommand.self, TasksCommand.self, LintCardsCommand.self, TableCommand.self,
-            GenerateCommand.self,
+            GenerateCommand.self, FitCommand.self, MergeCommand.self,
             InspectCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: RunCommand.self)

@@ -75,6 +75,39 @@ public final class RunJournal {
         return try? JSONDecoder().decode(Header.self, from: Data(first))
     }
 
+    /// The header and every sample of a finished samples log, read without changing it.
+    public static func read(at path: String) throws -> (header: Header, samples: [Sample]) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw HarnessError.invalidInput("cannot read the samples file \(path)")
+        }
+        let lines = data.split(separator: UInt8(ascii: "\n"))
+        guard let first = lines.first, let header = try? JSONDecoder().decode(Header.self, from: Data(first)) else {
+            throw HarnessError.resultsConflict(path: path, detail: "is not a samples file of this tool")
+        }
+        let decoder = JSONDecoder()
+        var samples: [Sample] = []
+        for (index, line) in lines.dropFirst().enumerated() {
+            do {
+                samples.append(try decoder.decode(Sample.self, from: Data(line)))
+            } catch {
+                throw HarnessError.resultsConflict(path: path, detail: "has an unreadable line \(index + 2)")
+            }
+        }
+        return (header, samples)
+    }
+
+    /// Writes a whole samples log at once (atomically): the header line, then one line a sample.
+    public static func write(header: Header, samples: [Sample], to path: String) throws {
+        let encoder = Self.encoder
+        var data = try encoder.encode(header)
+        data.append(UInt8(ascii: "\n"))
+        for sample in samples {
+            data.append(try encoder.encode(sample))
+            data.append(UInt8(ascii: "\n"))
+        }
+        try AtomicFile.write(data, to: path)
+    }
+
     static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

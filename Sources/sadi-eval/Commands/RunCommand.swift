@@ -38,6 +38,11 @@ struct RunCommand: ParsableCommand {
     var interventionFile: String?
     @Option(name: .customLong("export-control-vector"), help: "caa: also write the chosen vector as a llama.cpp control vector GGUF.")
     var controlVector: String?
+    @Option(
+        help: ArgumentHelp(
+            "Score only shard I of N (from 0): every Nth batch of documents, for job arrays; auto/N reads JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID. `sadi-eval merge` joins the shards.",
+            valueName: "I/N"))
+    var shard: String?
 
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
@@ -64,6 +69,18 @@ struct RunCommand: ParsableCommand {
             }
         }
         do { _ = try MethodRegistry.standard.method(named: method) } catch { throw ValidationError("\(error)") }
+        if let shard {
+            do { _ = try Shard(parsing: shard, environment: ProcessInfo.processInfo.environment) } catch {
+                throw ValidationError("\(error)")
+            }
+            // Shards fitting on their own would each spend the fit and could not be checked
+            // for one intervention: fit once, apply it everywhere.
+            if method != "baseline", interventionFile == nil {
+                throw ValidationError(
+                    "--shard with --method \(method) applies one fitted intervention in every shard: fit it once with `sadi-eval fit --task \(task) --method \(method) --output FILE` and pass --intervention FILE"
+                )
+            }
+        }
     }
 
     func run() throws {
@@ -77,10 +94,11 @@ struct RunCommand: ParsableCommand {
         var results: [String: RunResult] = [:]
         for benchmark in tasks {
             let experiment = Experiment(task: benchmark, model: model, store: common.dataStore(), reporter: .terminal)
-            let evaluation = EvaluationSettings(
+            var evaluation = EvaluationSettings(
                 split: split, prompt: prompt, numFewshot: numFewshot, limit: limit, seed: seed, batchSize: batchSize,
                 outputDirectory: outputDir, logSamples: logSamples, scoring: fitting.scoring,
                 sourceRevision: SourceRevision.current)
+            evaluation.shard = try shard.map { try Shard(parsing: $0, environment: ProcessInfo.processInfo.environment) }
             var settings = try methodOptions.settings(method: method, fitting: fitting, seed: seed)
             settings.interventionFile = interventionFile
             settings.saveIntervention = saveIntervention
@@ -89,7 +107,7 @@ struct RunCommand: ParsableCommand {
             results[benchmark.card.task] = result
             print(ResultTable.markdown(result))
             print("results: \(run.resultPath)")
-            if logSamples { print("samples: \(run.samplesPath)") }
+            if logSamples || shard != nil { print("samples: \(run.samplesPath)") }
         }
         try printGroups(registry: registry, results: results)
         try ResultTable.writeLeaderboard(outputDirectory: outputDir, registry: registry)

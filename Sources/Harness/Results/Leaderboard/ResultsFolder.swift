@@ -18,7 +18,8 @@ public enum ResultsFolder {
     static let ownFiles: Set<String> = [LeaderboardFiles.json]
 
     /// Every `.json` file that decodes as a `RunResult`, sorted by path. Other JSON files
-    /// (sweeps, saved interventions) live beside results and are skipped.
+    /// (sweeps, saved interventions) live beside results and are skipped, and so are the
+    /// partial results of shards (`--shard I/N`) until `merge` joins them.
     public static func collect(directory: String) throws -> [ResultFile] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
@@ -30,7 +31,7 @@ public enum ResultsFolder {
         for case let relative as String in walker where relative.hasSuffix(".json") && !ownFiles.contains(relative) {
             let path = (directory as NSString).appendingPathComponent(relative)
             guard let data = FileManager.default.contents(atPath: path),
-                let result = try? JSONDecoder().decode(RunResult.self, from: data)
+                let result = try? JSONDecoder().decode(RunResult.self, from: data), result.configuration["shard"] == nil
             else { continue }
             files.append(ResultFile(path: relative, result: result))
         }

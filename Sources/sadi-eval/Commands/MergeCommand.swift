@@ -1,0 +1,55 @@
+import ArgumentParser
+import Experiment
+import Foundation
+import Harness
+import TaskRegistry
+
+/// Joins the shards of runs into the results files the unsharded runs write.
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract:
+            "Join the shards of runs (`run --shard I/N`) found under the given folders into whole results files and the leaderboard; refuses a set with a missing, repeated or mismatched shard."
+    )
+
+    @Argument(help: "Folders the shards wrote (their --output-dir), searched recursively.") var directories: [String]
+    @Option(name: .customLong("output-dir"), help: "Folder for the merged results and the leaderboard.") var outputDir: String = "results"
+    @Option(
+        name: .customLong("data-mirror"),
+        help:
+            "Base URL or folder of the data files (default: $SADI_DATA_MIRROR, else upstream): the merge reads each task's documents to check coverage."
+    )
+    var dataMirror: String?
+    @Flag(help: "Use only files already in the cache.") var offline = false
+    @Option(name: .customLong("tasks-dir"), help: "Folder of task cards (default: $SADI_TASKS, ./tasks, or the checkout's tasks/).")
+    var tasksDir: String?
+
+    func validate() throws {
+        guard !directories.isEmpty else { throw ValidationError("name the folders the shards wrote, e.g. sadi-eval merge shards/*") }
+    }
+
+    func run() throws {
+        let registry = TaskRegistry(cardsDirectory: tasksDir ?? TaskRegistry.defaultCardsDirectory())
+        let store = DataStore.fromEnvironment(mirror: dataMirror, offline: offline, progress: true)
+        let runs = try ShardMerge.runs(in: directories)
+        for run in runs {
+            var task = try registry.tasks(run.task)[0]
+            // A run with --max-tokens N was a run of the card with that limit.
+            if let first = run.parts.first, let maxTokens = first.result.configuration["max_tokens"].flatMap(Int.init),
+                maxTokens != task.card.maxTokens
+            {
+                task = try task.overridingMaxTokens(maxTokens)
+            }
+            let merged = try ShardMerge.merge(run, task: task, store: store)
+            let path = RunResult.path(outputDirectory: outputDir, model: run.model, task: run.task, method: run.stem)
+            // The samples first: the results file is what says the merge finished.
+            let samples = RunResult.path(
+                outputDirectory: outputDir, model: run.model, task: run.task, method: run.stem, suffix: ".samples.jsonl")
+            try RunJournal.write(header: merged.header, samples: merged.samples, to: samples)
+            try merged.result.write(to: path)
+            print(ResultTable.markdown(merged.result))
+            print("merged \(run.parts.count) shards: \(path), samples: \(samples)")
+        }
+        try ResultTable.writeLeaderboard(outputDirectory: outputDir, registry: registry)
+    }
+}
