@@ -32,11 +32,44 @@ public struct GridSearch {
         self.batchSize = batchSize
     }
 
+    /// Every configuration's per-document scores (nil for a configuration whose
+    /// log-probabilities were not all finite), in the instances' order.
+    public struct DocumentScores: Sendable {
+        public let configurations: [(k: Int, strength: Double)]
+        public let scores: [[Double]?]
+        public let seconds: Double
+    }
+
     /// `scorer` gives each cell its score (the mean of its per-document scores).
     public func run(
         _ fitted: any FittedMethod, ks: [Int], strengths: [Double], instances: [Instance],
         scorer: any Scorer, progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> Result {
+        let scored = try documentScores(
+            fitted, ks: ks, strengths: strengths, instances: instances, scorer: scorer, progress: progress)
+        return try Self.result(scored, ks: ks, strengths: strengths, scorer: scorer)
+    }
+
+    /// The grid from per-document scores: each cell the scorer's aggregate of its documents
+    /// (a failed configuration NaN); refused when every configuration failed.
+    public static func result(_ scored: DocumentScores, ks: [Int], strengths: [Double], scorer: any Scorer) throws -> Result {
+        let cells = zip(scored.configurations, scored.scores).map { c, scores in
+            Cell(k: c.k, strength: c.strength, score: scores.map { scorer.aggregate($0).value } ?? .nan)
+        }
+        guard cells.contains(where: \.score.isFinite) else {
+            throw HarnessError.invalidInput(
+                "every configuration of the K × strength grid gave non-finite log-probabilities (the edits overflow the activations); use smaller strengths"
+            )
+        }
+        return Result(metric: scorer.name, ks: ks, strengths: strengths, cells: cells, seconds: scored.seconds)
+    }
+
+    /// Every configuration on every instance, all configurations in one pass over the
+    /// documents.
+    public func documentScores(
+        _ fitted: any FittedMethod, ks: [Int], strengths: [Double], instances: [Instance],
+        scorer: any Scorer, progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> DocumentScores {
         guard !ks.isEmpty, !strengths.isEmpty else {
             throw HarnessError.invalidInput(
                 "the K × strength grid is empty (\(ks.count) K values, \(strengths.count) strengths); give at least one of each")
@@ -60,17 +93,8 @@ public struct GridSearch {
         }
         // A configuration whose log-probabilities are not numbers failed: its cell says so
         // (NaN, shown as a failure) instead of scoring whatever argmax made of them.
-        let cells = try configurations.enumerated().map { p, c in
-            perPlan[p].allSatisfy(\.response.isFinite)
-                ? Cell(k: c.k, strength: c.strength, score: scorer.aggregate(try scorer.scores(perPlan[p])).value)
-                : Cell(k: c.k, strength: c.strength, score: .nan)
-        }
-        guard cells.contains(where: \.score.isFinite) else {
-            throw HarnessError.invalidInput(
-                "every configuration of the K × strength grid gave non-finite log-probabilities (the edits overflow the activations); use smaller strengths"
-            )
-        }
+        let scores = try perPlan.map { samples in samples.allSatisfy(\.response.isFinite) ? try scorer.scores(samples) : nil }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        return Result(metric: scorer.name, ks: ks, strengths: strengths, cells: cells, seconds: seconds)
+        return DocumentScores(configurations: configurations, scores: scores, seconds: seconds)
     }
 }

@@ -28,7 +28,25 @@ public struct ShardMerge {
     /// shard, a shard count that differs within a run, or a missing shard is an error naming
     /// the files or indices.
     public static func runs(in directories: [String]) throws -> [Run] {
-        var found: [String: [Part]] = [:]
+        try groups(in: directories, sweeps: false) { path, shard in
+            let result = try RunResult.read(path: path)
+            guard result.configuration["shard"] == shard.description else {
+                throw HarnessError.invalidInput(
+                    "merge: \(path) is named as shard \(shard) but records shard \(result.configuration["shard"] ?? "none"); it was renamed or edited, run that shard again"
+                )
+            }
+            let samples = String(path.dropLast(".json".count)) + ".samples.jsonl"
+            return (result.model.name, result.task, Part(shard: shard, resultPath: path, samplesPath: samples, result: result))
+        }.map { Run(model: $0.model, task: $0.task, stem: $0.stem, parts: $0.parts) }
+    }
+
+    /// The shard files (`<stem>.shard-I-of-N.json`; sweeps' stems start with `sweep-`) under
+    /// `directories`, loaded and grouped by model, task and stem, each group checked whole:
+    /// one shard count, every index once.
+    static func groups<Loaded>(
+        in directories: [String], sweeps: Bool, load: (String, Shard) throws -> (model: String, task: String, part: Loaded)
+    ) throws -> [(model: String, task: String, stem: String, parts: [Loaded])] {
+        var found: [String: [(shard: Shard, path: String, part: Loaded)]] = [:]
         var keys: [String: (model: String, task: String, stem: String)] = [:]
         for directory in directories {
             var isDirectory: ObjCBool = false
@@ -38,40 +56,27 @@ public struct ShardMerge {
                 throw HarnessError.invalidInput("merge: \(directory) is not a folder; pass the folders the shards wrote (--output-dir)")
             }
             for case let relative as String in walker {
-                guard let (stem, shard) = Self.shardName(relative) else { continue }
+                guard let (stem, shard) = Self.shardName(relative), stem.hasPrefix("sweep-") == sweeps else { continue }
                 let path = (directory as NSString).appendingPathComponent(relative)
-                let result = try RunResult.read(path: path)
-                guard result.configuration["shard"] == shard.description else {
-                    throw HarnessError.invalidInput(
-                        "merge: \(path) is named as shard \(shard) but records shard \(result.configuration["shard"] ?? "none"); it was renamed or edited, run that shard again"
-                    )
-                }
-                let key = [result.model.name, result.task, stem].joined(separator: "/")
-                keys[key] = (result.model.name, result.task, stem)
-                let samples = String(path.dropLast(".json".count)) + ".samples.jsonl"
-                found[key, default: []].append(Part(shard: shard, resultPath: path, samplesPath: samples, result: result))
+                let (model, task, part) = try load(path, shard)
+                let key = [model, task, stem].joined(separator: "/")
+                keys[key] = (model, task, stem)
+                found[key, default: []].append((shard, path, part))
             }
         }
-        guard !found.isEmpty else {
-            throw HarnessError.invalidInput(
-                "merge: no shard results (*.shard-I-of-N.json) under \(directories.joined(separator: ", ")); run the shards with --shard I/N first"
-            )
-        }
-        return try found.keys.sorted().map { key in
-            let parts = found[key]!
-            let label = key
+        return try found.keys.sorted().map { label in
+            let parts = found[label]!
             let counts = Set(parts.map(\.shard.count))
             guard counts.count == 1, let count = counts.first else {
                 throw HarnessError.invalidInput(
                     "merge: the shards of \(label) were cut \(counts.sorted().map { "\($0)" }.joined(separator: " and ")) ways; merge shards of one --shard I/N split only"
                 )
             }
-            var byIndex: [Int: Part] = [:]
+            var byIndex: [Int: (shard: Shard, path: String, part: Loaded)] = [:]
             for part in parts {
                 if let other = byIndex[part.shard.index] {
                     throw HarnessError.invalidInput(
-                        "merge: shard \(part.shard) of \(label) is there twice (\(other.resultPath) and \(part.resultPath)); remove one"
-                    )
+                        "merge: shard \(part.shard) of \(label) is there twice (\(other.path) and \(part.path)); remove one")
                 }
                 byIndex[part.shard.index] = part
             }
@@ -81,8 +86,8 @@ public struct ShardMerge {
                     "merge: \(label) lacks shard\(missing.count == 1 ? "" : "s") \(missing.map { "\($0)/\(count)" }.joined(separator: ", ")) of \(count); run \(missing.count == 1 ? "it" : "them") (--shard \(missing[0])/\(count)) and merge again"
                 )
             }
-            let (model, task, stem) = keys[key]!
-            return Run(model: model, task: task, stem: stem, parts: (0..<count).map { byIndex[$0]! })
+            let key = keys[label]!
+            return (key.model, key.task, key.stem, (0..<count).map { byIndex[$0]!.part })
         }
     }
 

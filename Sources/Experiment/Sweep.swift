@@ -30,6 +30,24 @@ public struct SweepSettings: Sendable {
 
 /// What `sweep` writes as JSON.
 public struct SweepReport: Codable, Sendable {
+    public init(
+        task: String, split: String, method: String, scoring: String, application: String, items: Int, pairs: Int,
+        pairsSplit: String, fitPrompt: String, fitSeconds: Double, gridSeconds: Double, grid: GridSearch.Result
+    ) {
+        self.task = task
+        self.split = split
+        self.method = method
+        self.scoring = scoring
+        self.application = application
+        self.items = items
+        self.pairs = pairs
+        self.pairsSplit = pairsSplit
+        self.fitPrompt = fitPrompt
+        self.fitSeconds = fitSeconds
+        self.gridSeconds = gridSeconds
+        self.grid = grid
+    }
+
     public let task, split, method, scoring, application: String
     public let items, pairs: Int
     /// The split the pairs came from and how their text was written.
@@ -42,6 +60,60 @@ extension Experiment {
     /// One fit, then every configuration of the grid on the split, each batch's prompts
     /// computed once for all of them; writes `<stem>.json`, `.md` and `.svg`.
     public func sweep(_ settings: SweepSettings) throws -> (report: SweepReport, table: GridTable, stem: String) {
+        let plan = try planSweep(settings)
+        let scorer = try selectionScorer(settings.scoring)
+        let grid = try GridSearch(model: model, batchSize: settings.batchSize)
+            .run(
+                plan.fitted, ks: plan.ks, strengths: plan.strengths, instances: plan.instances, scorer: scorer,
+                progress: reporter.progress("sweep \(plan.ks.count)×\(plan.strengths.count) on \(plan.split)"))
+        let report = SweepReport(
+            task: task.card.task, split: plan.split, method: plan.method.name, scoring: settings.scoring.rawValue,
+            application: plan.options.application.rawValue, items: plan.instances.count, pairs: plan.fitted.pairCount,
+            pairsSplit: plan.pairsSplit, fitPrompt: plan.fitPrompt.rawValue,
+            fitSeconds: plan.fitSeconds, gridSeconds: grid.seconds, grid: grid)
+        let table = try Self.write(report, kMeaning: plan.method.kMeaning, stem: plan.stem)
+        return (report, table, plan.stem)
+    }
+
+    /// Shard `shard` of the sweep: the same fit, every configuration on the shard's batches
+    /// of documents, each document's score kept for `merge`; writes `<stem>.shard-I-of-N.json`.
+    public func sweepShard(_ settings: SweepSettings, shard: Shard) throws -> (shard: SweepShard, path: String) {
+        let plan = try planSweep(settings)
+        let mine = shard.select(plan.instances, batchSize: settings.batchSize)
+        let scorer = try selectionScorer(settings.scoring)
+        let scored = try GridSearch(model: model, batchSize: settings.batchSize)
+            .documentScores(
+                plan.fitted, ks: plan.ks, strengths: plan.strengths, instances: mine, scorer: scorer,
+                progress: reporter.progress("sweep \(plan.ks.count)×\(plan.strengths.count) on \(plan.split), shard \(shard)"))
+        let record = SweepShard(
+            task: task.card.task, split: plan.split, method: plan.method.name, scoring: settings.scoring.rawValue,
+            application: plan.options.application.rawValue, pairs: plan.fitted.pairCount, pairsSplit: plan.pairsSplit,
+            fitPrompt: plan.fitPrompt.rawValue, metric: scorer.name, ks: plan.ks, strengths: plan.strengths,
+            shard: shard.description, batchSize: settings.batchSize, limit: settings.limit, numFewshot: settings.numFewshot,
+            model: model.loaded.fileStem, modelSHA256: model.sha256, documents: plan.instances.count, documentIDs: mine.map(\.docID),
+            scores: scored.scores, fitSeconds: plan.fitSeconds, gridSeconds: scored.seconds)
+        let path = plan.stem + "." + shard.name + ".json"
+        try record.write(to: path)
+        return (record, path)
+    }
+
+    /// What a sweep scores, after the fit.
+    struct SweepPlan {
+        let method: any InterventionMethod
+        let options: FittingOptions
+        let ks: [Int]
+        let strengths: [Double]
+        let pairsSplit: String
+        let fitPrompt: FitPrompt
+        let fitted: any FittedMethod
+        let fitSeconds: Double
+        let split: String
+        let instances: [Instance]
+        /// The output files' path without extension.
+        let stem: String
+    }
+
+    func planSweep(_ settings: SweepSettings) throws -> SweepPlan {
         guard let method = try methods.method(named: settings.method.method) else {
             throw HarnessError.unknownName(
                 kind: "method", flag: "--method", given: settings.method.method,
@@ -61,19 +133,7 @@ extension Experiment {
         let fitted = try fit(method, options: options, items: items, batchSize: settings.batchSize)
         let fitSeconds = Date().timeIntervalSince(fitStart)
         reporter.status(String(format: "fitted %@ on %d pairs in %.1f s", method.name, fitted.pairCount, fitSeconds))
-
         let (split, _, instances) = try items.instances(split: settings.split, role: .validation, limit: settings.limit)
-        let grid = try GridSearch(model: model, batchSize: settings.batchSize)
-            .run(
-                fitted, ks: ks, strengths: strengths, instances: instances, scorer: try selectionScorer(settings.scoring),
-                progress: reporter.progress("sweep \(ks.count)×\(strengths.count) on \(split.name)"))
-        let table = try GridTable(
-            title:
-                "\(task.card.task) \(split.name): \(method.name) \(grid.metric) (\(settings.scoring.rawValue), \(options.application.rawValue))",
-            rowName: "K (\(method.kMeaning))", columnName: "δ",
-            rowLabels: ks.map(String.init), columnLabels: strengths.map { String(format: "%g", $0 - 1) },
-            values: ks.map { k in strengths.map { grid.score(k: k, strength: $0) } },
-            higherIsBetter: true, decimals: 1, scale: 100)
         let stem = RunResult.path(
             outputDirectory: settings.outputDirectory, model: model.loaded.fileStem, task: task.card.task,
             method: "sweep-\(method.name)-\(split.name)"
@@ -83,16 +143,25 @@ extension Experiment {
                 + (task.card.overriddenMaxTokens.map { ".max-tokens\($0)" } ?? "")
                 + (settings.scoring == .official ? ".official" : ""),
             suffix: "")
-        let report = SweepReport(
-            task: task.card.task, split: split.name, method: method.name, scoring: settings.scoring.rawValue,
-            application: options.application.rawValue, items: instances.count, pairs: fitted.pairCount,
-            pairsSplit: pairsSplit.name, fitPrompt: fitPrompt.rawValue,
-            fitSeconds: fitSeconds, gridSeconds: grid.seconds, grid: grid)
+        return SweepPlan(
+            method: method, options: options, ks: ks, strengths: strengths, pairsSplit: pairsSplit.name, fitPrompt: fitPrompt,
+            fitted: fitted, fitSeconds: fitSeconds, split: split.name, instances: instances, stem: stem)
+    }
+
+    /// Writes a sweep's `<stem>.json`, `.md` (the grid) and `.svg` (its heatmap).
+    static func write(_ report: SweepReport, kMeaning: String, stem: String) throws -> GridTable {
+        let grid = report.grid
+        let table = try GridTable(
+            title: "\(report.task) \(report.split): \(report.method) \(grid.metric) (\(report.scoring), \(report.application))",
+            rowName: "K (\(kMeaning))", columnName: "δ",
+            rowLabels: grid.ks.map(String.init), columnLabels: grid.strengths.map { String(format: "%g", $0 - 1) },
+            values: grid.ks.map { k in grid.strengths.map { grid.score(k: k, strength: $0) } },
+            higherIsBetter: true, decimals: 1, scale: 100)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(report), to: stem + ".json")
         try AtomicFile.write(Data(table.markdown().utf8), to: stem + ".md")
         try Heatmap.write(table, to: stem + ".svg")
-        return (report, table, stem)
+        return table
     }
 }

@@ -95,6 +95,51 @@ struct ShardCommandTests {
         #expect(twice.stderr.contains("is there twice"), "\(twice.stderr)")
     }
 
+    @Test("a K × δ sweep in 3 shards (SLURM array ids 1-3) merges to the unsharded sweep's grid; a missing shard is refused")
+    func sweepShards() throws {
+        let sweep = [
+            "sweep", "--task", "copa", "--method", "sadi-head", "--k", "1,4", "--delta", "0,4,9", "--pairs", "40", "--limit", "24",
+            "--batch-size", "4",
+        ]
+        let whole = scratch + "/sweep-whole", shards = scratch + "/sweep-shards", merged = scratch + "/sweep-merged"
+        let unsharded = try CommandLineTool.run(sweep + ["--output-dir", whole], environment: env)
+        #expect(unsharded.status == 0, "\(unsharded.stderr)")
+        let outputs = LockedOutputs()
+        DispatchQueue.concurrentPerform(iterations: 3) { index in
+            let output = Result {
+                try CommandLineTool.run(
+                    sweep + ["--shard", "auto/3", "--output-dir", shards],
+                    environment: env.merging(["SLURM_ARRAY_TASK_ID": String(index + 1), "SLURM_ARRAY_TASK_MIN": "1"]) { $1 })
+            }
+            outputs.set(index, output)
+        }
+        for index in 0..<3 {
+            let output = try #require(try outputs.get(index)?.get())
+            #expect(output.status == 0, "shard \(index): \(output.stderr)")
+            #expect(output.stdout.contains("6 configurations × 8 of 24 items"), "\(output.stdout)")
+        }
+        let merge = try CommandLineTool.run(["merge", shards, "--output-dir", merged], environment: env)
+        #expect(merge.status == 0, "\(merge.stderr)")
+        let read = { (folder: String) throws -> [String: Any] in
+            let path = "\(folder)/\(Self.modelDir)/sweep-sadi-head-validation.json"
+            return try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+        }
+        let a = try read(whole), b = try read(merged)
+        let cells = { (report: [String: Any]) in (report["grid"] as! [String: Any])["cells"] as! [[String: Any]] }
+        #expect(cells(a).count == 6)
+        #expect(
+            try JSONSerialization.data(withJSONObject: cells(a), options: .sortedKeys)
+                == JSONSerialization.data(withJSONObject: cells(b), options: .sortedKeys))
+        #expect(a["items"] as? Int == 24 && b["items"] as? Int == 24)
+        let markdown = try String(contentsOfFile: "\(merged)/\(Self.modelDir)/sweep-sadi-head-validation.md", encoding: .utf8)
+        #expect(markdown == (try String(contentsOfFile: "\(whole)/\(Self.modelDir)/sweep-sadi-head-validation.md", encoding: .utf8)))
+
+        try FileManager.default.removeItem(atPath: "\(shards)/\(Self.modelDir)/sweep-sadi-head-validation.shard-0-of-3.json")
+        let refused = try CommandLineTool.run(["merge", shards, "--output-dir", scratch + "/none"], environment: env)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("lacks shard 0/3 of 3"), "\(refused.stderr)")
+    }
+
     @Test("a method shard without a fitted intervention is refused, naming the fit command; a bad --shard names the form")
     func refusals() throws {
         let method = try CommandLineTool.run(Self.scored + ["--shard", "0/2", "--output-dir", scratch + "/x"], environment: env)

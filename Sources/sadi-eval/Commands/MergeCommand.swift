@@ -9,7 +9,7 @@ struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
         abstract:
-            "Join the shards of runs (`run --shard I/N`) found under the given folders into whole results files and the leaderboard; refuses a set with a missing, repeated or mismatched shard."
+            "Join the shards of runs and sweeps (`run`/`sweep --shard I/N`) found under the given folders into whole results files, sweep grids and the leaderboard; refuses a set with a missing, repeated or mismatched shard."
     )
 
     @Argument(help: "Folders the shards wrote (their --output-dir), searched recursively.") var directories: [String]
@@ -31,7 +31,23 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         let registry = TaskRegistry(cardsDirectory: tasksDir ?? TaskRegistry.defaultCardsDirectory())
         let store = DataStore.fromEnvironment(mirror: dataMirror, offline: offline, progress: true)
-        let runs = try ShardMerge.runs(in: directories)
+        let runs = try ShardMerge.runs(in: directories), sweeps = try ShardMerge.sweeps(in: directories)
+        guard !runs.isEmpty || !sweeps.isEmpty else {
+            throw ValidationError(
+                "merge: no shard files (*.shard-I-of-N.json) under \(directories.joined(separator: ", ")); run the shards with --shard I/N first"
+            )
+        }
+        for sweep in sweeps {
+            let task = try registry.tasks(sweep.task)[0]
+            let (report, table, stem) = try ShardMerge.mergeSweep(sweep, task: task, store: store, outputDirectory: outputDir)
+            let best = report.grid.best
+            print(table.markdown())
+            print(
+                String(
+                    format: "merged %d shards: %d configurations × %d items; best K=%d δ=%g: %.4f", sweep.parts.count,
+                    report.grid.cells.count, report.items, best.k, best.strength - 1, best.score))
+            print("wrote \(stem).json, .md, .svg")
+        }
         for run in runs {
             var task = try registry.tasks(run.task)[0]
             // A run with --max-tokens N was a run of the card with that limit.
@@ -50,6 +66,6 @@ struct MergeCommand: ParsableCommand {
             print(ResultTable.markdown(merged.result))
             print("merged \(run.parts.count) shards: \(path), samples: \(samples)")
         }
-        try ResultTable.writeLeaderboard(outputDirectory: outputDir, registry: registry)
+        if !runs.isEmpty { try ResultTable.writeLeaderboard(outputDirectory: outputDir, registry: registry) }
     }
 }

@@ -46,6 +46,11 @@ struct SweepCommand: ParsableCommand {
             "Tasks × methods sweep: read a cell's finished results file instead of running it again when it was made for the same model, split, prompt, protocol, limit, seed, few-shot count, batch size, token limit and request (resumes an interrupted sweep)."
     )
     var reuseResults = false
+    @Option(
+        help: ArgumentHelp(
+            "K × δ sweep: score only shard I of N (from 0), every Nth batch of documents under every configuration, for job arrays; auto/N reads JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID. `sadi-eval merge` joins the shards into the grid.",
+            valueName: "I/N"))
+    var shard: String?
 
     /// The methods `--method` names, in order.
     var methods: [String] { method.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
@@ -83,6 +88,16 @@ struct SweepCommand: ParsableCommand {
             throw ValidationError("--output-dir is empty; name a folder, e.g. --output-dir results")
         }
         guard numFewshot >= 0 else { throw ValidationError("--num-fewshot must be 0 or more, got \(numFewshot)") }
+        if let shard {
+            if isMethodSweep {
+                throw ValidationError(
+                    "--shard splits a K × δ sweep of one method; a tasks × methods sweep is a set of runs: shard each with `sadi-eval run --shard`"
+                )
+            }
+            do { _ = try Shard(parsing: shard, environment: ProcessInfo.processInfo.environment) } catch {
+                throw ValidationError("\(error)")
+            }
+        }
     }
 
     func run() throws {
@@ -102,11 +117,18 @@ struct SweepCommand: ParsableCommand {
             ks: try k.map { try ListParsing.integers($0, flag: "--k") }, strengths: strengths)
         for benchmark in tasks {
             let experiment = Experiment(task: benchmark, model: model, store: common.dataStore(), reporter: .terminal)
-            let (report, table, stem) = try experiment.sweep(
-                SweepSettings(
-                    method: methodSettings, scoring: fitting.scoring, split: split, limit: limit, numFewshot: numFewshot,
-                    batchSize: batchSize,
-                    outputDirectory: outputDir))
+            let settings = SweepSettings(
+                method: methodSettings, scoring: fitting.scoring, split: split, limit: limit, numFewshot: numFewshot,
+                batchSize: batchSize, outputDirectory: outputDir)
+            if let shard {
+                let (record, path) = try experiment.sweepShard(
+                    settings, shard: try Shard(parsing: shard, environment: ProcessInfo.processInfo.environment))
+                print(
+                    "shard \(record.shard): \(record.scores.count) configurations × \(record.documentIDs.count) of \(record.documents) items; wrote \(path)"
+                )
+                continue
+            }
+            let (report, table, stem) = try experiment.sweep(settings)
             let best = report.grid.best
             print(table.markdown())
             print(
