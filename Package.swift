@@ -17,6 +17,7 @@ let taskTargets: [TaskTarget] = [
     .init("RTE"),
     .init("TriviaQA", dependencies: ["Engine"]),
     .init("TruthfulQA"),
+    .init("ToxiGen", dependencies: ["Engine"]),
 ]
 
 let optimize: [SwiftSetting] = [
@@ -75,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "sadi-eval",
             dependencies: [
-                "Engine", "Tokenizers", "Harness", "Interventions", "Experiment", "TaskRegistry",
+                "Engine", "Tokenizers", "Harness", "Interventions", "Experiment", "TaskRegistry", "TaskToxiGen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: optimize),
 
@@ -96,7 +97,7 @@ let package = Package(
             name: "ExperimentTests",
             dependencies: [
                 "Experiment", "Interventions", "Harness", "Engine", "Tokenizers",
-                "TaskCOPA", "TaskTriviaQA", "TaskTruthfulQA", "TestSupport",
+                "TaskCOPA", "TaskTriviaQA", "TaskTruthfulQA", "TaskToxiGen", "TestSupport",
             ]),
         .testTarget(
             name: "InterventionsTests",

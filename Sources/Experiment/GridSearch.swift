@@ -13,11 +13,17 @@ public struct GridSearch {
         public let ks: [Int]
         public let strengths: [Double]
         public let cells: [Cell]
-        /// The best cell that did not fail; ties go to the smaller K, then the smaller strength.
+        /// The best cell that did not fail (the highest score, or the lowest for a
+        /// lower-is-better metric); ties go to the smaller K, then the smaller strength.
         public var best: Cell {
-            cells.filter(\.score.isFinite).min { a, b in (a.score, -a.k, -a.strength) > (b.score, -b.k, -b.strength) }!
+            let sign = lowerIsBetter == true ? -1.0 : 1.0
+            return cells.filter(\.score.isFinite).min { a, b in
+                (sign * a.score, -a.k, -a.strength) > (sign * b.score, -b.k, -b.strength)
+            }!
         }
         public let seconds: Double
+        /// Set when the metric is lower-is-better (toxicity): the search minimises it.
+        public var lowerIsBetter: Bool? = nil
 
         public func score(k: Int, strength: Double) -> Double? {
             cells.first { $0.k == k && $0.strength == strength }?.score
@@ -71,6 +77,8 @@ public struct GridSearch {
             )
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        return Result(metric: scorer.name, ks: ks, strengths: strengths, cells: cells, seconds: seconds)
+        return Result(
+            metric: scorer.name, ks: ks, strengths: strengths, cells: cells, seconds: seconds,
+            lowerIsBetter: scorer.higherIsBetter ? nil : true)
     }
 }
