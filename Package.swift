@@ -91,7 +91,8 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Tokenizers", "TestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "TestSupport"]),
-        .testTarget(name: "TaskTests", dependencies: ["TaskRegistry", "Harness", "TestSupport"] + taskTargets.map(\.dependency)),
+        .testTarget(
+            name: "TaskTests", dependencies: ["TaskRegistry", "Harness", "Engine", "TestSupport"] + taskTargets.map(\.dependency)),
         .testTarget(name: "CLITests", dependencies: ["sadi-eval", "Engine", "Harness", "TestSupport"]),
         .testTarget(
             name: "ExperimentTests",

@@ -25,6 +25,17 @@ public struct GridSearch {
         /// Set when the metric is lower-is-better (toxicity): the search minimises it.
         public var lowerIsBetter: Bool? = nil
 
+        public init(
+            metric: String, ks: [Int], strengths: [Double], cells: [Cell], seconds: Double, lowerIsBetter: Bool? = nil
+        ) {
+            self.metric = metric
+            self.ks = ks
+            self.strengths = strengths
+            self.cells = cells
+            self.seconds = seconds
+            self.lowerIsBetter = lowerIsBetter
+        }
+
         public func score(k: Int, strength: Double) -> Double? {
             cells.first { $0.k == k && $0.strength == strength }?.score
         }

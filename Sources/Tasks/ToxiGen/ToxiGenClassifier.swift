@@ -51,7 +51,7 @@ public enum ToxiGenClassifier {
     }
 
     /// What `build` made: the trained head, its report, and the directory.
-    public struct Built {
+    public struct Built: Sendable {
         public let training: ClassifierTraining
         public let statements: [LabelledStatement]
         public let embeddings: [[Float]]
@@ -98,7 +98,10 @@ public enum ToxiGenClassifier {
         for task in tasks {
             for key in ["hate", "neutral"] { if let file = task.card.files[key] { files.append(file.path + "=" + file.sha256) } }
         }
-        let settingsJSON = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+        // Sorted keys: JSONEncoder's own order changes from one process to the next.
+        let settingsEncoder = JSONEncoder()
+        settingsEncoder.outputFormatting = [.sortedKeys]
+        let settingsJSON = String(decoding: try settingsEncoder.encode(settings), as: UTF8.self)
         let identity =
             (Array(Set(files)).sorted() + [
                 "encoder=" + (try SHA256.hex(ofFile: encoder + "/" + SafeTensorsDirectory.singleFile)), "settings=" + settingsJSON,
