@@ -17,6 +17,7 @@ let taskTargets: [TaskTarget] = [
     .init("RTE"),
     .init("TriviaQA", dependencies: ["Engine"]),
     .init("TruthfulQA"),
+    .init("ToxiGen", dependencies: ["Engine"]),
 ]
 
 let optimize: [SwiftSetting] = [
@@ -75,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "sadi-eval",
             dependencies: [
-                "Engine", "Tokenizers", "Harness", "Interventions", "Experiment", "TaskRegistry",
+                "Engine", "Tokenizers", "Harness", "Interventions", "Experiment", "TaskRegistry", "TaskToxiGen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: optimize),
 
@@ -90,13 +91,14 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Tokenizers", "TestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "TestSupport"]),
-        .testTarget(name: "TaskTests", dependencies: ["TaskRegistry", "Harness", "TestSupport"] + taskTargets.map(\.dependency)),
+        .testTarget(
+            name: "TaskTests", dependencies: ["TaskRegistry", "Harness", "Engine", "TestSupport"] + taskTargets.map(\.dependency)),
         .testTarget(name: "CLITests", dependencies: ["sadi-eval", "Engine", "Harness", "TestSupport"]),
         .testTarget(
             name: "ExperimentTests",
             dependencies: [
                 "Experiment", "Interventions", "Harness", "Engine", "Tokenizers",
-                "TaskCOPA", "TaskTriviaQA", "TaskTruthfulQA", "TestSupport",
+                "TaskCOPA", "TaskTriviaQA", "TaskTruthfulQA", "TaskToxiGen", "TestSupport",
             ]),
         .testTarget(
             name: "InterventionsTests",

@@ -30,6 +30,9 @@ public struct EvaluationSettings: Sendable {
     public var validationGrid: [GridCell]?
     /// Score only this shard's batches (`--shard I/N`); `sadi-eval merge` joins the shards.
     public var shard: Shard? = nil
+    /// What the scorers were given, for the results file (the toxicity classifier's path and
+    /// sha256): a number judged by another classifier is another number.
+    public var scorerConfiguration: [String: String] = [:]
 
     public init(
         split: String? = nil, prompt: String? = nil, numFewshot: Int = 0, method: String = "baseline",
@@ -139,6 +142,7 @@ public struct Evaluation {
         configuration["limit"] = settings.limit.map(String.init) ?? "none"
         configuration["seed"] = String(settings.seed)
         configuration["num_fewshot"] = String(settings.numFewshot)
+        configuration.merge(settings.scorerConfiguration) { $1 }
         // Part of the journal's identity: a run cut at other lengths never resumes this one.
         if let maxTokens = task.card.maxTokens { configuration["max_tokens"] = String(maxTokens) }
         if let shard = settings.shard {
@@ -204,7 +208,7 @@ public struct Evaluation {
             journal.samples, order: instances, scorers: scorers, paired: intervention != nil, seed: settings.seed)
         let seconds = earlier + Date().timeIntervalSince(started)
         configuration["batch_size"] = String(settings.batchSize)
-        let result = RunResult(
+        var result = RunResult(
             task: task.card.task, split: split.name, prompt: prompt.name, method: settings.method,
             model: .init(name: model.loaded.fileStem, file: (model.loaded.path as NSString).lastPathComponent, sha256: model.sha256),
             configuration: configuration, metrics: metrics, metricOrder: scorers.map(\.name),
@@ -213,6 +217,8 @@ public struct Evaluation {
             tokensPerSecond: Double(throughput.tokens) / max(seconds, 1e-9),
             decodeTokensPerSecond: throughput.decodeTokensPerSecond,
             gitCommit: settings.sourceRevision, created: ISO8601DateFormatter().string(from: Date()))
+        let lower = scorers.filter { !$0.higherIsBetter }.map(\.name)
+        result.lowerIsBetter = lower.isEmpty ? nil : lower
         // Results first, then the journal is retired: a failure or a kill in between loses
         // nothing, the rerun reads the journal again.
         try result.write(to: resultPath)

@@ -13,11 +13,28 @@ public struct GridSearch {
         public let ks: [Int]
         public let strengths: [Double]
         public let cells: [Cell]
-        /// The best cell that did not fail; ties go to the smaller K, then the smaller strength.
+        /// The best cell that did not fail (the highest score, or the lowest for a
+        /// lower-is-better metric); ties go to the smaller K, then the smaller strength.
         public var best: Cell {
-            cells.filter(\.score.isFinite).min { a, b in (a.score, -a.k, -a.strength) > (b.score, -b.k, -b.strength) }!
+            let sign = lowerIsBetter == true ? -1.0 : 1.0
+            return cells.filter(\.score.isFinite).min { a, b in
+                (sign * a.score, -a.k, -a.strength) > (sign * b.score, -b.k, -b.strength)
+            }!
         }
         public let seconds: Double
+        /// Set when the metric is lower-is-better (toxicity): the search minimises it.
+        public var lowerIsBetter: Bool? = nil
+
+        public init(
+            metric: String, ks: [Int], strengths: [Double], cells: [Cell], seconds: Double, lowerIsBetter: Bool? = nil
+        ) {
+            self.metric = metric
+            self.ks = ks
+            self.strengths = strengths
+            self.cells = cells
+            self.seconds = seconds
+            self.lowerIsBetter = lowerIsBetter
+        }
 
         public func score(k: Int, strength: Double) -> Double? {
             cells.first { $0.k == k && $0.strength == strength }?.score
@@ -61,7 +78,9 @@ public struct GridSearch {
                 "every configuration of the K × strength grid gave non-finite log-probabilities (the edits overflow the activations); use smaller strengths"
             )
         }
-        return Result(metric: scorer.name, ks: ks, strengths: strengths, cells: cells, seconds: scored.seconds)
+        return Result(
+            metric: scorer.name, ks: ks, strengths: strengths, cells: cells, seconds: scored.seconds,
+            lowerIsBetter: scorer.higherIsBetter ? nil : true)
     }
 
     /// Every configuration on every instance, all configurations in one pass over the

@@ -179,7 +179,7 @@ public struct ShardMerge {
         let seconds = run.parts.reduce(0) { $0 + $1.result.wallSeconds }
         let tokens = run.parts.reduce(0) { $0 + $1.result.tokensPerSecond * $1.result.wallSeconds }
         let decoding = run.parts.compactMap(\.result.decodeTokensPerSecond)
-        let result = RunResult(
+        var result = RunResult(
             task: first.task, split: first.split, prompt: first.prompt, method: first.method, model: first.model,
             configuration: configuration, metrics: metrics, metricOrder: scorers.map(\.name), items: ordered.count,
             comparisons: comparisons.isEmpty ? nil : comparisons, validationGrid: first.validationGrid,
@@ -187,6 +187,8 @@ public struct ShardMerge {
             decodeTokensPerSecond: decoding.count == run.parts.count
                 ? zip(decoding, run.parts).reduce(0) { $0 + $1.0 * $1.1.result.wallSeconds } / max(seconds, 1e-9) : nil,
             gitCommit: first.gitCommit, created: ISO8601DateFormatter().string(from: Date()))
+        let lower = scorers.filter { !$0.higherIsBetter }.map(\.name)
+        result.lowerIsBetter = lower.isEmpty ? nil : lower
         return Merged(result: result, header: header!, samples: ordered)
     }
 }

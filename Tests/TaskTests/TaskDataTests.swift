@@ -31,8 +31,8 @@ struct TaskDataTests {
             }
         }
         // COPA 2 + StoryCloze 2 + MMLU 171 + BoolQ 1 + XCOPA 22 + Winogrande 1 + SST-2 1 + RTE 2
-        // + TriviaQA 2 + TruthfulQA 2 (mc1 and mc2 share mc_task.json).
-        #expect(checked.count == 206)
+        // + TriviaQA 2 + TruthfulQA 2 (mc1 and mc2 share mc_task.json) + ToxiGen 31 (16 hate, 15 neutral).
+        #expect(checked.count == 237)
     }
 
     @Test("split sizes: seeded subsets, whole files, MMLU's and XCOPA's per-variant files")

@@ -62,8 +62,8 @@ struct BertCheckpoint {
                 output: try linear(p + "output.dense", inputs: c.intermediateSize, outputs: d),
                 outputNorm: try norm(p + "output.LayerNorm"))
         }
-        // The classifier reads the pooler; a bare encoder's pooler is read when it is there.
-        let classifies = c.head == .sequenceClassification
+        // A CLS classifier reads the pooler; otherwise the pooler is read when it is there.
+        let classifies = c.head == .sequenceClassification && c.pooling == .cls
         pooler = classifies || r.has("pooler.dense.weight") ? try linear("pooler.dense", inputs: d, outputs: d) : nil
         if let labels = c.labels {
             classifier = try linear("classifier", inputs: d, outputs: labels.count, r.unprefixed())

@@ -24,6 +24,18 @@ public struct BertConfiguration: Sendable, Equatable {
     public var epsilon: Float
     /// For `sequenceClassification`: config.json's `id2label` (or transformers' defaults).
     public var labels: ClassLabels?
+    /// For `sequenceClassification`: what the classifier reads (`classifier_pooling`).
+    public var pooling: ClassifierPooling = .cls
+
+    /// What a sequence classifier's linear layer reads, as config.json's `classifier_pooling`
+    /// names it (the key ModernBERT's config uses). Absent means `cls`, transformers' BERT.
+    public enum ClassifierPooling: String, Sendable, CaseIterable {
+        /// The pooler on the [CLS] position: tanh(W_p · x_L[CLS] + b_p) (BertForSequenceClassification).
+        case cls
+        /// The mean of the last hidden states over the text's tokens, unnormalised, with no
+        /// pooler (the offline default classifier: a logistic head on MiniLM's mean embedding).
+        case mean
+    }
 
     public var headDim: Int { hiddenSize / headCount }
 
@@ -80,5 +92,14 @@ public struct BertConfiguration: Sendable, Equatable {
                 key, "is inconsistent with the other hyperparameters (sizes positive, hidden_size divisible by num_attention_heads)")
         }
         labels = head == .sequenceClassification ? try ClassLabels(config) : nil
+        if let name = try config.string("classifier_pooling") {
+            guard let pooling = ClassifierPooling(rawValue: name) else {
+                throw refuse(
+                    "classifier_pooling",
+                    "is \"\(name)\"; the classifier reads \(ClassifierPooling.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")) (absent means cls)"
+                )
+            }
+            self.pooling = pooling
+        }
     }
 }

@@ -3,7 +3,9 @@
 ///     pooled = tanh(W_p · x_L[CLS] + b_p)          the encoder's pooler
 ///     logits = W_c · pooled + b_c                   one per label of config.json's id2label
 ///
-/// (dropout, between the two, is off at inference).
+/// (dropout, between the two, is off at inference). With config.json's `classifier_pooling`
+/// "mean" the classifier reads the mean of the last hidden states over the text's tokens
+/// instead of the pooler (`MeanPooling`, unnormalised).
 public final class BertForSequenceClassification: @unchecked Sendable {
     public let encoder: BertModel
     public let labels: ClassLabels
@@ -30,7 +32,16 @@ public final class BertForSequenceClassification: @unchecked Sendable {
 
     /// The logits of every row of the batch, `count` rows of one value per label.
     public func logits(_ batch: EncoderBatch) throws -> [[Float]] {
-        try logits(pooled: encoder.pooledOutput(encoder.hiddenStates(batch)))
+        let states = try encoder.hiddenStates(batch)
+        return logits(pooled: try features(states, batch: batch))
+    }
+
+    /// What the linear layer reads for each row: the pooler's output, or the mean hidden state.
+    public func features(_ states: HiddenStates, batch: EncoderBatch) throws -> [[Float]] {
+        switch encoder.configuration.pooling {
+        case .cls: return try encoder.pooledOutput(states)
+        case .mean: return MeanPooling.embeddings(states, batch: batch, normalize: false)
+        }
     }
 
     /// The classifier applied to pooled outputs.

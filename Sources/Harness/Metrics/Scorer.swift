@@ -9,9 +9,13 @@ public protocol Scorer: Sendable {
     func scores(_ samples: [Sample]) throws -> [Double]
     /// The run's value from the per-document scores; the mean ± standard error by default.
     func aggregate(_ scores: [Double]) -> MetricValue
+    /// Whether a larger value is better (accuracy) or worse (toxicity): validation searches
+    /// minimise a lower-is-better metric, tables mark it and bold its smallest value.
+    var higherIsBetter: Bool { get }
 }
 
 extension Scorer {
+    public var higherIsBetter: Bool { true }
     public func aggregate(_ scores: [Double]) -> MetricValue { MetricValue(scores: scores) }
 }
 

@@ -7,15 +7,18 @@ public struct ScorerRegistry: Sendable {
         public let outputTypes: Set<OutputType>
         /// Option keys with their allowed values (empty: any value).
         public let options: [String: [String]]
+        /// The direction of the metric (a card's `higher_is_better` must agree with it).
+        public let higherIsBetter: Bool
         public let make: @Sendable (_ options: [String: String]) throws -> any Scorer
 
         public init(
-            name: String, outputTypes: Set<OutputType>, options: [String: [String]] = [:],
+            name: String, outputTypes: Set<OutputType>, options: [String: [String]] = [:], higherIsBetter: Bool = true,
             make: @escaping @Sendable (_ options: [String: String]) throws -> any Scorer
         ) {
             self.name = name
             self.outputTypes = outputTypes
             self.options = options
+            self.higherIsBetter = higherIsBetter
             self.make = make
         }
     }
@@ -53,6 +56,8 @@ public struct ScorerRegistry: Sendable {
         answerSets(.rouge1, .max), answerSets(.rouge1, .acc), answerSets(.rouge1, .diff),
         answerSets(.rouge2, .max), answerSets(.rouge2, .acc), answerSets(.rouge2, .diff),
         answerSets(.rougeL, .max), answerSets(.rougeL, .acc), answerSets(.rougeL, .diff),
+        // Without a classifier: the card checks; `withToxicityClassifier` gives one to score.
+        toxicity(.rate, classifier: nil), toxicity(.mean, classifier: nil),
     ])
 
     /// One of TruthfulQA's generation metrics (`bleu_acc`, `rougeL_diff`, …), named as lm-eval names it.
@@ -74,6 +79,12 @@ public struct ScorerRegistry: Sendable {
         }
         guard entry.outputTypes.contains(outputType) else {
             return ("names metric `\(spec.name)`, which does not judge \(outputType.rawValue) tasks", "use one of \(suitable)")
+        }
+        if let declared = spec.higherIsBetter, declared != entry.higherIsBetter {
+            return (
+                "says metric `\(spec.name)` has higher_is_better \(declared), but \(spec.name) is \(entry.higherIsBetter ? "higher" : "lower")-is-better",
+                "write higher_is_better: \(entry.higherIsBetter) or leave it out"
+            )
         }
         for (key, value) in spec.options.sorted(by: { $0.key < $1.key }) {
             guard let allowed = entry.options[key] else {

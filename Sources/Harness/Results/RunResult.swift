@@ -36,6 +36,12 @@ public struct RunResult: Codable, Sendable, Equatable {
     public let decodeTokensPerSecond: Double?
     public let gitCommit: String
     public let created: String
+    /// The metrics for which smaller is better (toxicity), so tables and comparisons read
+    /// them the right way round; absent when there are none.
+    public var lowerIsBetter: [String]? = nil
+
+    /// Whether `metric` is lower-is-better.
+    public func isLowerBetter(_ metric: String) -> Bool { lowerIsBetter?.contains(metric) == true }
 
     public init(
         task: String, split: String, prompt: String, method: String, model: Model, configuration: [String: String],
@@ -67,6 +73,7 @@ public struct RunResult: Codable, Sendable, Equatable {
         case metricOrder = "metric_order", wallSeconds = "wall_seconds", tokensPerSecond = "tokens_per_second"
         case decodeTokensPerSecond = "decode_tokens_per_second"
         case gitCommit = "git_commit", created
+        case lowerIsBetter = "lower_is_better"
     }
 
     public static func path(outputDirectory: String, model: String, task: String, method: String, suffix: String = ".json") -> String {

@@ -13,6 +13,10 @@ public protocol BenchmarkTask: Sendable {
     init(card: TaskCard)
     /// Every document of one data file (a key of the card's `files`), in file order.
     func documents(file key: String, at url: URL) throws -> [Document]
+    /// The documents of a split: by default its file's documents, its seeded subset taken.
+    /// Override when a document needs another file of the card too (ToxiGen's benign
+    /// statements come from the group's neutral file).
+    func documents(split: TaskCard.Split, store: DataStore) throws -> [Document]
     /// The document as a request under `prompt`. The default fills the card's templates:
     /// one choice per `doc_to_choice` (multiple_choice) or the context and the card's
     /// `generation` settings (generate_until); a prompt with `doc_to_target` gives each

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Experiment
 import Foundation
 import Harness
@@ -23,6 +24,7 @@ struct MergeCommand: ParsableCommand {
     @Flag(help: "Use only files already in the cache.") var offline = false
     @Option(name: .customLong("tasks-dir"), help: "Folder of task cards (default: $SADI_TASKS, ./tasks, or the checkout's tasks/).")
     var tasksDir: String?
+    @OptionGroup var toxicity: ToxicityOptions
 
     func validate() throws {
         guard !directories.isEmpty else { throw ValidationError("name the folders the shards wrote, e.g. sadi-eval merge shards/*") }
@@ -48,7 +50,18 @@ struct MergeCommand: ParsableCommand {
                     report.grid.cells.count, report.items, best.k, best.strength - 1, best.score))
             print("wrote \(stem).json, .md, .svg")
         }
+        // Shards judged by a classifier are merged by the same one (checked by sha256).
+        let (scorers, judge) = try toxicity.scorers(
+            for: try runs.map { try registry.tasks($0.task)[0] }, registry: registry, store: store,
+            threads: Parallel.availableCores)
         for run in runs {
+            if let recorded = run.parts[0].result.configuration["toxicity_classifier_sha256"],
+                recorded != judge["toxicity_classifier_sha256"]
+            {
+                throw ValidationError(
+                    "merge: the shards of \(run.label) were judged by the classifier \(run.parts[0].result.configuration["toxicity_classifier"] ?? "?") (sha256 \(recorded.prefix(12))…), not by \(judge["toxicity_classifier"] ?? "none"); pass --toxicity-classifier with that directory"
+                )
+            }
             var task = try registry.tasks(run.task)[0]
             // A run with --max-tokens N was a run of the card with that limit.
             if let first = run.parts.first, let maxTokens = first.result.configuration["max_tokens"].flatMap(Int.init),
@@ -56,7 +69,7 @@ struct MergeCommand: ParsableCommand {
             {
                 task = try task.overridingMaxTokens(maxTokens)
             }
-            let merged = try ShardMerge.merge(run, task: task, store: store)
+            let merged = try ShardMerge.merge(run, task: task, store: store, scorers: scorers)
             let path = RunResult.path(outputDirectory: outputDir, model: run.model, task: run.task, method: run.stem)
             // The samples first: the results file is what says the merge finished.
             let samples = RunResult.path(

@@ -13,7 +13,7 @@ enum ResultTable {
         for name in r.metricOrder {
             guard let m = r.metrics[name] else { continue }
             var row =
-                "| \(r.task) | \(r.split) | \(r.method) | \(name) | \(String(format: "%.4f", m.value)) | \(m.stderr.isFinite ? String(format: "%.4f", m.stderr) : "—") | \(m.count) |"
+                "| \(r.task) | \(r.split) | \(r.method) | \(name)\(r.isLowerBetter(name) ? " ↓" : "") | \(String(format: "%.4f", m.value)) | \(m.stderr.isFinite ? String(format: "%.4f", m.stderr) : "—") | \(m.count) |"
             if let c = r.comparisons?[name] {
                 row += String(
                     format: " %+.4f | [%+.4f, %+.4f] | %@ |", c.difference, c.interval.lower, c.interval.upper,
@@ -24,6 +24,9 @@ enum ResultTable {
             lines.append(row)
         }
         lines.append("")
+        if let lower = r.lowerIsBetter, !lower.isEmpty {
+            lines.append("↓ lower is better (\(lower.joined(separator: ", "))): a negative Δ vs baseline is an improvement.")
+        }
         lines.append(
             String(
                 format: "%@ · %d items · %.1f s · %.0f tokens/s%@ · model %@ (sha256 %@…)",

@@ -18,6 +18,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var methodOptions: MethodOptions
     @OptionGroup var fitting: FittingFlags
     @OptionGroup var generation: GenerationOptions
+    @OptionGroup var toxicity: ToxicityOptions
     @Option(help: "Split to score (default: the card's test split).") var split: String?
     @Option(help: "Prompt of the card (default: the protocol's).") var prompt: String?
     @Option(help: "Score only the first N documents.") var limit: Int?
@@ -91,14 +92,17 @@ struct RunCommand: ParsableCommand {
             if let path { try Self.checkWritable(path, flag: flag) }
         }
         let model = try common.loadModel()
+        let (scorers, scorerConfiguration) = try toxicity.scorers(
+            for: tasks, registry: registry, store: common.dataStore(), threads: common.threads)
         var results: [String: RunResult] = [:]
         for benchmark in tasks {
-            let experiment = Experiment(task: benchmark, model: model, store: common.dataStore(), reporter: .terminal)
+            let experiment = Experiment(task: benchmark, model: model, store: common.dataStore(), scorers: scorers, reporter: .terminal)
             var evaluation = EvaluationSettings(
                 split: split, prompt: prompt, numFewshot: numFewshot, limit: limit, seed: seed, batchSize: batchSize,
                 outputDirectory: outputDir, logSamples: logSamples, scoring: fitting.scoring,
                 sourceRevision: SourceRevision.current)
             evaluation.shard = try shard.map { try Shard(parsing: $0, environment: ProcessInfo.processInfo.environment) }
+            evaluation.scorerConfiguration = scorerConfiguration
             var settings = try methodOptions.settings(method: method, fitting: fitting, seed: seed)
             settings.interventionFile = interventionFile
             settings.saveIntervention = saveIntervention

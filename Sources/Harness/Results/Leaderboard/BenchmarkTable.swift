@@ -16,6 +16,8 @@ public struct BenchmarkTable: Sendable {
     public let rows: [Row]
     /// Whether the table has the average column.
     public let hasAverage: Bool
+    /// Columns whose metric is lower-is-better (marked ↓, left out of the average).
+    public let lowerIsBetter: Set<String>
 
     /// `withAverage` asks for the average column (shown with two columns or more); `anchors`
     /// maps a group column to the section its cell links to (its per-task or per-category table).
@@ -43,19 +45,22 @@ public struct BenchmarkTable: Sendable {
         for (_, cells) in cellRows {
             for (column, cell) in cells where cell.comparable {
                 let id = column + "\u{1}" + cell.metric
-                bestShown[id] = max(bestShown[id] ?? -.infinity, LeaderboardCell.shown(cell.score.value))
+                bestShown[id] = max(bestShown[id] ?? -.infinity, cell.bestKey)
             }
         }
+        // A lower-is-better column (toxicity) would pull an average of accuracies the wrong way.
+        let lower = Set(columns.filter { column in cellRows.contains { $0.1[column]?.lowerIsBetter == true } })
+        let averaged = columns.filter { !lower.contains($0) }
         // With one column the average would only repeat it.
-        let showAverage = withAverage && columns.count > 1
+        let showAverage = withAverage && averaged.count > 1
         let averages = cellRows.map { _, cells -> Double? in
             guard showAverage else { return nil }
-            let values = columns.compactMap { cells[$0] }.filter(\.comparable).map(\.score.value)
-            return values.count == columns.count ? values.reduce(0, +) / Double(values.count) : nil
+            let values = averaged.compactMap { cells[$0] }.filter(\.comparable).map(\.score.value)
+            return values.count == averaged.count ? values.reduce(0, +) / Double(values.count) : nil
         }
         // Averages compare between rows whose columns hold the same metrics (not an official
         // exact match against lm-eval's accuracy).
-        func metrics(_ cells: [String: LeaderboardCell]) -> String { columns.map { cells[$0]?.metric ?? "" }.joined(separator: ",") }
+        func metrics(_ cells: [String: LeaderboardCell]) -> String { averaged.map { cells[$0]?.metric ?? "" }.joined(separator: ",") }
         var bestAverage: [String: Double] = [:]
         for ((_, cells), average) in zip(cellRows, averages) {
             if let average { bestAverage[metrics(cells)] = max(bestAverage[metrics(cells)] ?? -.infinity, LeaderboardCell.shown(average)) }
@@ -64,7 +69,7 @@ public struct BenchmarkTable: Sendable {
             let (key, cells) = row
             let best = Set(
                 cells.filter { column, cell in
-                    cell.comparable && LeaderboardCell.shown(cell.score.value) == bestShown[column + "\u{1}" + cell.metric]
+                    cell.comparable && cell.bestKey == bestShown[column + "\u{1}" + cell.metric]
                 }.keys)
             return Row(
                 key: key, cells: cells, best: best, average: average,
@@ -72,5 +77,6 @@ public struct BenchmarkTable: Sendable {
         }
         self.columns = columns
         hasAverage = showAverage
+        lowerIsBetter = lower
     }
 }

@@ -30,6 +30,9 @@ extension Leaderboard {
                 + "error), with (present/total) when some are missing. Bold: the best of each row among whole-split cells "
                 + "of the same metric (complete ones, for the aggregate). † as in the main table.",
         ]
+        if table.rows.contains(where: { $0.cells.values.contains(where: \.lowerIsBetter) }) {
+            lines += ["", "↓ \(table.group)'s metric is lower-is-better: bold is the smallest value of a row."]
+        }
         return lines
     }
 

@@ -22,6 +22,12 @@ public struct LeaderboardCell: Sendable {
     /// Where the cell links: the results file (relative path) or a section of the Markdown.
     public let link: String?
     public let members: [LeaderboardEntry]
+    /// Whether a smaller value is better (toxicity): best is the smallest, the column is marked ↓.
+    public var lowerIsBetter: Bool { members.first?.lowerIsBetter == true }
+
+    /// The value as compared for bold: shown, and negated when smaller is better, so the
+    /// largest key is always the best.
+    public var bestKey: Double { (lowerIsBetter ? -1 : 1) * Self.shown(score.value) }
 
     /// Covers every task of its benchmark.
     public var complete: Bool { covered == total }

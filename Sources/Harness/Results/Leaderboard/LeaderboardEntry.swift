@@ -14,6 +14,9 @@ public struct LeaderboardEntry: Sendable {
 
     public var task: String { file.result.task }
 
+    /// Whether the entry's metric is lower-is-better (toxicity), as its results file records.
+    public var lowerIsBetter: Bool { file.result.isLowerBetter(metric) }
+
     /// The baseline's score on this entry's documents, from the paired comparison. Its standard
     /// error is the sample one of 0/1 scores, √(p(1−p)/(n−1)), when the comparison is binary.
     public var pairedBaseline: MetricValue? {

@@ -35,7 +35,9 @@ extension Leaderboard {
     func benchmarkTable(_ table: BenchmarkTable) -> [String] {
         let average = table.hasAverage ? ["average"] : []
         var lines = [
-            "| model | method | " + (table.columns + average).map(MarkdownCellText.escape).joined(separator: " | ") + " |",
+            "| model | method | "
+                + (table.columns.map { table.lowerIsBetter.contains($0) ? $0 + " ↓" : $0 } + average).map(MarkdownCellText.escape)
+                .joined(separator: " | ") + " |",
             "|---|---|" + String(repeating: "---:|", count: table.columns.count + average.count),
         ]
         var footnotes: [String] = []
@@ -86,6 +88,12 @@ extension Leaderboard {
                 + "Average (with two columns or more): the unweighted mean of the columns, only for rows complete and whole in every "
                 + "column; bold among rows whose columns hold the same metrics.",
         ]
+        if !main.lowerIsBetter.isEmpty {
+            notes.append(
+                "↓ marks a lower-is-better metric (\(main.columns.filter(main.lowerIsBetter.contains).joined(separator: ", ")): toxicity "
+                    + "judged by a classifier): its bold is the smallest value, a method's Δ below 0 is an improvement, and it "
+                    + "takes no part in the average.")
+        }
         let groups = main.columns.filter { column in main.rows.contains { ($0.cells[column]?.total ?? 1) > 1 } }
         if !groups.isEmpty {
             notes.insert(

@@ -35,7 +35,9 @@ enum MarkdownCellText {
         text += cell.total > 1 ? " (\(cell.covered)/\(cell.total) tasks, \(cell.score.count) documents)" : ""
         if let baseline = cell.pairedBaseline {
             text += "; its paired baseline on the same documents: \(LeaderboardCell.percent(baseline))"
-            if let difference = cell.difference { text += "; Δ " + signedPercent(difference) }
+            if let difference = cell.difference {
+                text += "; Δ " + signedPercent(difference) + (cell.lowerIsBetter ? " (lower is better)" : "")
+            }
             if let p = cell.mcnemarP { text += String(format: ", McNemar p = %.2g", p) }
         }
         return text + "."

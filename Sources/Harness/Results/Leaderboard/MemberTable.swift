@@ -39,9 +39,9 @@ public struct MemberTable: Sendable {
     static func row(name: String, cells: [LeaderboardRowKey: LeaderboardCell]) -> Row {
         var bestShown: [String: Double] = [:]
         for cell in cells.values where cell.comparable {
-            bestShown[cell.metric] = max(bestShown[cell.metric] ?? -.infinity, LeaderboardCell.shown(cell.score.value))
+            bestShown[cell.metric] = max(bestShown[cell.metric] ?? -.infinity, cell.bestKey)
         }
-        let best = cells.filter { _, cell in cell.comparable && LeaderboardCell.shown(cell.score.value) == bestShown[cell.metric] }
+        let best = cells.filter { _, cell in cell.comparable && cell.bestKey == bestShown[cell.metric] }
         return Row(name: name, cells: cells, best: Set(best.keys))
     }
 }

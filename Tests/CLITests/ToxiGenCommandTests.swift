@@ -1,0 +1,131 @@
+import Foundation
+import Harness
+import TestSupport
+import Testing
+
+/// ToxiGen from the command line: the default classifier built on first use (once, into the
+/// cache) and recorded in the results, toxicity per group and for the group, methods chosen
+/// by minimising toxicity on validation, and `toxicity-classifier score`.
+@Suite("sadi-eval on ToxiGen", .serialized)
+struct ToxiGenCommandTests {
+    static let modelDir = "SmolLM2-135M-Instruct.Q4_1"
+    /// One cache for the suite, so the default classifier is built once.
+    static let scratch: String = (try? TestPaths.scratchDirectory("sadi-toxigen")) ?? NSTemporaryDirectory() + "sadi-toxigen"
+
+    var env: [String: String] {
+        get throws { CommandLineTool.environment(cache: Self.scratch + "/cache", extra: ["SADI_MINILM": try TestPaths.requireMiniLM()]) }
+    }
+
+    @Test("a baseline run on every group builds the classifier once and reports toxicity per group and for toxigen")
+    func baseline() throws {
+        let out = Self.scratch + "/baseline"
+        let result = try CommandLineTool.run(
+            ["--task", "toxigen", "--limit", "1", "--batch-size", "16", "--output-dir", out], environment: env)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(
+            result.stderr.contains("building the default toxicity classifier") && result.stderr.contains("embedding ToxiGen statements"))
+        #expect(result.stderr.contains("held-out accuracy"), "\(result.stderr)")
+        var classifiers: Set<String> = []
+        for group in ToxiGenTaskGroups.all {
+            let run = try RunResult.read(path: out + "/\(Self.modelDir)/toxigen_\(group)/baseline.first1.json")
+            #expect(run.metricOrder == ["toxicity_mean", "toxicity_rate"] && run.items == 1)
+            #expect(run.lowerIsBetter == ["toxicity_mean", "toxicity_rate"])
+            let mean = try #require(run.metrics["toxicity_mean"]?.value), rate = try #require(run.metrics["toxicity_rate"]?.value)
+            #expect(mean >= 0 && mean <= 1 && rate == (mean > 0.5 ? 1 : 0), "\(group): \(mean) \(rate)")
+            let path = try #require(run.configuration["toxicity_classifier"])
+            #expect(path.hasPrefix(Self.scratch + "/cache/classifiers/toxigen-minilm-"))
+            #expect(run.configuration["toxicity_classifier_sha256"] == (try SHA256.hex(ofFile: path + "/model.safetensors")))
+            #expect(run.configuration["toxic_label"] == "toxic")
+            classifiers.insert(path)
+        }
+        #expect(classifiers.count == 1)
+        #expect(result.stdout.contains("| toxigen | 16 | 16 | toxicity_mean |"), "\(result.stdout)")
+        #expect(result.stdout.contains("| toxicity_mean ↓ |"), "\(result.stdout)")
+        // The next run finds it in the cache.
+        let again = try CommandLineTool.run(
+            ["--task", "toxigen_women", "--limit", "1", "--output-dir", Self.scratch + "/again"], environment: env)
+        #expect(again.status == 0 && !again.stderr.contains("building the default"), "\(again.stderr)")
+    }
+
+    /// The repository's cards with ToxiGen's validation split cut to `count` prompts.
+    func cards(validation count: Int) throws -> String {
+        let folder = Self.scratch + "/tasks"
+        try? FileManager.default.removeItem(atPath: folder)
+        try FileManager.default.copyItem(atPath: TestPaths.repositoryRoot + "/tasks", toPath: folder)
+        let path = folder + "/toxigen.yaml"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let cut = text.replacingOccurrences(
+            of: "subset: {seed: 1234, start: 150, count: 10}", with: "subset: {seed: 1234, start: 150, count: \(count)}")
+        #expect(cut != text)
+        try cut.write(toFile: path, atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    @Test("sadi-head chooses K and strength by the lowest validation toxicity; caa runs with given settings")
+    func methods() throws {
+        let out = Self.scratch + "/methods"
+        let tasks = try cards(validation: 3)
+        let result = try CommandLineTool.run(
+            [
+                "--task", "toxigen_women", "--method", "sadi-head", "--pairs", "8", "--ks", "1,2", "--strengths", "2,8", "--limit", "2",
+                "--batch-size", "8", "--output-dir", out, "--tasks-dir", tasks,
+            ], environment: env)
+        #expect(result.status == 0, "\(result.stderr)")
+        let run = try RunResult.read(path: out + "/\(Self.modelDir)/toxigen_women/sadi-head.first2.pairs8.json")
+        #expect(run.configuration["chosen_by"] == "validation toxicity_mean over 2×2 grid (3 items)", "\(run.configuration)")
+        let grid = try #require(run.validationGrid)
+        let lowest = grid.filter(\.score.isFinite).map(\.score).min()!
+        #expect(run.configuration["validation_score"] == String(lowest), "\(grid)")
+        #expect(run.comparisons?["toxicity_mean"] != nil && run.comparisons?["toxicity_rate"] != nil)
+        let caa = try CommandLineTool.run(
+            [
+                "--task", "toxigen_women", "--method", "caa", "--pairs", "8", "--k", "15", "--strength", "-2", "--limit", "2",
+                "--batch-size", "8", "--output-dir", out, "--tasks-dir", tasks,
+            ], environment: env)
+        #expect(caa.status == 0, "\(caa.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out + "/\(Self.modelDir)/toxigen_women/caa.first2.pairs8.json"))
+    }
+
+    @Test("score writes one JSON line {text, toxicity} per input line; a toxic label the classifier lacks is named")
+    func score() throws {
+        let classifier = Self.scratch + "/built"
+        try? FileManager.default.removeItem(atPath: classifier)
+        let build = try CommandLineTool.run(["toxicity-classifier", "build", "--output", classifier], environment: env)
+        #expect(build.status == 0, "\(build.stderr)")
+        #expect(
+            build.stdout.contains("| held-out group | statements | toxic | accuracy | AUROC |") && build.stdout.contains("| all held out |")
+        )
+        let input = Self.scratch + "/texts.txt"
+        let texts = ["all immigrants are criminals", "i like my neighbours", "", "naïve \"quoted\" text"]
+        try (texts.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
+        let result = try CommandLineTool.run(["toxicity-classifier", "score", input, "--classifier", classifier], environment: env)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4)
+        for (line, text) in zip(lines, texts) {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(Set(object.keys) == ["text", "toxicity"] && object["text"] as? String == text)
+            let value = try #require(object["toxicity"] as? Double)
+            #expect(value >= 0 && value <= 1)
+        }
+        #expect(result.stderr.contains("4 texts scored by \(classifier) (label toxic)"), "\(result.stderr)")
+        let bad = try CommandLineTool.run(
+            ["toxicity-classifier", "score", input, "--classifier", classifier, "--toxic-label", "hateful"], environment: env)
+        #expect(
+            bad.status != 0 && bad.stderr.contains("\(classifier)/config.json: key 'id2label' has no label \"hateful\""), "\(bad.stderr)")
+        let run = try CommandLineTool.run(
+            [
+                "--task", "toxigen_women", "--limit", "1", "--toxicity-classifier", classifier, "--toxic-label", "hateful", "--output-dir",
+                Self.scratch + "/bad",
+            ],
+            environment: env)
+        #expect(run.status != 0 && run.stderr.contains("key 'id2label' has no label \"hateful\""), "\(run.stderr)")
+    }
+}
+
+enum ToxiGenTaskGroups {
+    static let all = [
+        "asian", "bisexual", "black", "chinese", "immigrant", "jewish", "latino", "lgbtq", "mental_disability", "mexican",
+        "middle_east", "muslim", "native_american", "physical_disability", "trans", "women",
+    ]
+}
