@@ -74,7 +74,8 @@ public struct Evaluation {
     /// The results file's name: the method, then whatever else changes the number, so a
     /// quick run (`--limit`, another split or prompt, few-shot, `--max-tokens`, the official
     /// protocol) never replaces the full run's file:
-    /// `sadi-head.dev.first20.pairs40.pairs-dev.5shot.max-tokens32.official`.
+    /// `sadi-head.dev.first20.pairs40.pairs-dev.5shot.max-tokens32.official` (`.int8` last
+    /// with 8-bit activations).
     private var fileStem: String {
         var stem = settings.method
         let defaultSplit = task.card.splits(role: .test).first?.name
@@ -89,6 +90,7 @@ public struct Evaluation {
         if settings.numFewshot > 0 { stem += ".\(settings.numFewshot)shot" }
         if let maxTokens = task.card.overriddenMaxTokens { stem += ".max-tokens\(maxTokens)" }
         if settings.scoring == .official { stem += ".official" }
+        if model.activations != .float32 { stem += "." + model.activations.rawValue }
         return stem
     }
 
@@ -135,6 +137,8 @@ public struct Evaluation {
         configuration["num_fewshot"] = String(settings.numFewshot)
         // Part of the journal's identity: a run cut at other lengths never resumes this one.
         if let maxTokens = task.card.maxTokens { configuration["max_tokens"] = String(maxTokens) }
+        // 8-bit activations change the numbers: recorded in the results and the journal.
+        configuration.merge(model.computeSettings) { $1 }
         // The journal names what defines the run, not how long its fit took; the chosen
         // K, strength and units are in it, the request that chose them is not (a journal
         // of the same edits resumes whichever request chose them).
