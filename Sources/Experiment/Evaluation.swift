@@ -90,7 +90,7 @@ public struct Evaluation {
         if settings.numFewshot > 0 { stem += ".\(settings.numFewshot)shot" }
         if let maxTokens = task.card.overriddenMaxTokens { stem += ".max-tokens\(maxTokens)" }
         if settings.scoring == .official { stem += ".official" }
-        if model.activations != .float32 { stem += "." + model.activations.rawValue }
+        stem += model.fileSuffix
         return stem
     }
 

@@ -47,6 +47,10 @@ public struct ModelUnderTest: Sendable {
         activations == .float32 ? [:] : ["activations": activations.rawValue]
     }
 
+    /// What the names of results and sweep files end with: nothing for float32, `.int8` for
+    /// 8-bit activations (a float run's files are never replaced by an 8-bit run's).
+    public var fileSuffix: String { activations == .float32 ? "" : "." + activations.rawValue }
+
     /// The identity an intervention artifact records.
     public var artifactModel: InterventionArtifact.Model {
         .init(file: (loaded.path as NSString).lastPathComponent, sha256: sha256, shape: loaded.network.shape)

@@ -81,7 +81,7 @@ extension Experiment {
                 + (fitPrompt != settings.scoring.fitPrompt(of: task.card) ? ".fit-\(fitPrompt.rawValue)" : "")
                 + (settings.numFewshot > 0 ? ".\(settings.numFewshot)shot" : "")
                 + (task.card.overriddenMaxTokens.map { ".max-tokens\($0)" } ?? "")
-                + (settings.scoring == .official ? ".official" : ""),
+                + (settings.scoring == .official ? ".official" : "") + model.fileSuffix,
             suffix: "")
         let report = SweepReport(
             task: task.card.task, split: split.name, method: method.name, scoring: settings.scoring.rawValue,
