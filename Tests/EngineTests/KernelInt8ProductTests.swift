@@ -256,8 +256,11 @@ import Testing
                     for i in 0..<m { for r in 0..<count { expected[i * total + start + r] = got.y[i * count + r] } }
                     start += count
                 }
-                #expect(int8 == expected, "\(names) m = \(m)")
-                #expect(int8 != float, "\(names) m = \(m): the 8-bit products did not run")
+                // Counts, not the arrays: a failing == on 786,432 values would diff them for minutes.
+                let mismatched = zip(int8, expected).filter { $0 != $1 }.count
+                let unchanged = zip(int8, float).filter { $0 == $1 }.count
+                #expect(mismatched == 0, "\(names) m = \(m): \(mismatched) outputs differ from the kernels'")
+                #expect(unchanged < int8.count / 2, "\(names) m = \(m): the 8-bit products did not run")
             }
         }
     }
