@@ -7,5 +7,6 @@
 #pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
 #include "RowsProductBody.h"
 #include "AttentionBody.h"
+#include "RowsProductQ8Body.h"
 #pragma clang attribute pop
 #endif

@@ -3,3 +3,4 @@
 #define ISA_LEVEL 1
 #include "RowsProductBody.h"
 #include "AttentionBody.h"
+#include "RowsProductQ8Body.h"

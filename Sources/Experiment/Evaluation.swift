@@ -79,7 +79,8 @@ public struct Evaluation {
     /// The results file's name: the method, then whatever else changes the number, so a
     /// quick run (`--limit`, another split or prompt, few-shot, `--max-tokens`, the official
     /// protocol) never replaces the full run's file:
-    /// `sadi-head.dev.first20.pairs40.pairs-dev.5shot.max-tokens32.official`.
+    /// `sadi-head.dev.first20.pairs40.pairs-dev.5shot.max-tokens32.official` (`.int8` last
+    /// with 8-bit activations).
     private var fileStem: String {
         var stem = settings.method
         let defaultSplit = task.card.splits(role: .test).first?.name
@@ -94,6 +95,7 @@ public struct Evaluation {
         if settings.numFewshot > 0 { stem += ".\(settings.numFewshot)shot" }
         if let maxTokens = task.card.overriddenMaxTokens { stem += ".max-tokens\(maxTokens)" }
         if settings.scoring == .official { stem += ".official" }
+        stem += model.fileSuffix
         if let shard = settings.shard { stem += "." + shard.name }
         return stem
     }
@@ -145,6 +147,8 @@ public struct Evaluation {
         configuration.merge(settings.scorerConfiguration) { $1 }
         // Part of the journal's identity: a run cut at other lengths never resumes this one.
         if let maxTokens = task.card.maxTokens { configuration["max_tokens"] = String(maxTokens) }
+        // 8-bit activations change the numbers: recorded in the results and the journal.
+        configuration.merge(model.computeSettings) { $1 }
         if let shard = settings.shard {
             configuration["shard"] = shard.description
             configuration["documents"] = String(every.count)

@@ -23,7 +23,7 @@ extension Experiment {
                 "task": task.card.task, "method": "baseline", "protocol": evaluation.scoring.rawValue,
                 "prompt": evaluation.prompt ?? "default", "num_fewshot": String(evaluation.numFewshot),
                 "model_sha256": model.sha256,
-            ]
+            ].merging(model.computeSettings) { $1 }
         }
         var request = PreparedCheckpoint.request(
             method, scoring: evaluation.scoring, prompt: evaluation.prompt, numFewshot: evaluation.numFewshot, model: model,

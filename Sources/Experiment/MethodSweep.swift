@@ -100,7 +100,7 @@ public struct MethodSweep {
         }
         let report = Report(
             tasks: tasks.map(\.card.task), columns: columns, cells: cells, fitTask: fitTask?.card.task, model: model.loaded.fileStem)
-        let stem = [evaluation.outputDirectory, model.loaded.fileStem, "sweep-\(name)"].joined(separator: "/")
+        let stem = [evaluation.outputDirectory, model.loaded.fileStem, "sweep-\(name)" + model.fileSuffix].joined(separator: "/")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try AtomicFile.write(try encoder.encode(report), to: stem + ".json")

@@ -15,8 +15,10 @@ public struct ModelUnderTest: Sendable {
     }
 
     /// Loads `path` and takes its digest through `digests`.
-    public static func load(path: String, threads: Int, digests: FileDigestCache) throws -> ModelUnderTest {
-        let loaded = try ModelLoader.load(path: path, threads: threads)
+    public static func load(
+        path: String, threads: Int, activations: ActivationPrecision = .float32, digests: FileDigestCache
+    ) throws -> ModelUnderTest {
+        let loaded = try ModelLoader.load(path: path, threads: threads, activations: activations)
         return ModelUnderTest(loaded: loaded, sha256: try digest(of: loaded, digests: digests))
     }
 
@@ -34,6 +36,20 @@ public struct ModelUnderTest: Sendable {
         let listing = try files.map { "\(try digests.sha256(ofFile: $0))  \(($0 as NSString).lastPathComponent)\n" }
         return SHA256.hex(of: Data(listing.joined().utf8))
     }
+
+    /// The precision of the activations in decoding's few-row products.
+    public var activations: ActivationPrecision { loaded.network.activations }
+
+    /// What a run's configuration, journal and request record beyond the model file: nothing
+    /// for float32 activations (what every run before the option had), `activations: int8`
+    /// otherwise, so an 8-bit run never resumes or stands in for a float run.
+    public var computeSettings: [String: String] {
+        activations == .float32 ? [:] : ["activations": activations.rawValue]
+    }
+
+    /// What the names of results and sweep files end with: nothing for float32, `.int8` for
+    /// 8-bit activations (a float run's files are never replaced by an 8-bit run's).
+    public var fileSuffix: String { activations == .float32 ? "" : "." + activations.rawValue }
 
     /// The identity an intervention artifact records.
     public var artifactModel: InterventionArtifact.Model {

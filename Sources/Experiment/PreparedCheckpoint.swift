@@ -24,7 +24,7 @@ struct PreparedCheckpoint: Codable {
             "strengths": settings.strengths.map { $0.map { String($0) }.joined(separator: ",") } ?? "default",
             "protocol": scoring.rawValue, "prompt": prompt ?? "default", "num_fewshot": String(numFewshot),
             "model_sha256": model.sha256,
-        ]
+        ].merging(model.computeSettings) { $1 }
     }
 
     /// The checkpoint at `path` if it was made for `request`.

@@ -141,7 +141,7 @@ extension Experiment {
                 + (fitPrompt != settings.scoring.fitPrompt(of: task.card) ? ".fit-\(fitPrompt.rawValue)" : "")
                 + (settings.numFewshot > 0 ? ".\(settings.numFewshot)shot" : "")
                 + (task.card.overriddenMaxTokens.map { ".max-tokens\($0)" } ?? "")
-                + (settings.scoring == .official ? ".official" : ""),
+                + (settings.scoring == .official ? ".official" : "") + model.fileSuffix,
             suffix: "")
         return SweepPlan(
             method: method, options: options, ks: ks, strengths: strengths, pairsSplit: pairsSplit.name, fitPrompt: fitPrompt,

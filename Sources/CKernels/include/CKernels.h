@@ -43,6 +43,39 @@ int sadi_rows_product_isa(
     int isa, int type, const void *weights, size_t row_bytes, int rows, int columns,
     const float *x, int m, int lda, float *y, int ldy, int accumulate);
 
+/// Bytes of one block of 32 values of X quantised for the 8-bit products: 32 int8 quants q,
+/// then d and s as float32 (x ≈ d·q, s = d·Σq; ggml's Q8_1 with float scales).
+enum { SADI_Q8_BLOCK_BYTES = 40 };
+
+/// The instruction set the 8-bit products run on here: AVX-512 needs VNNI (vpdpbusd), else
+/// AVX2's maddubs runs.
+int sadi_q8_isa(void);
+
+/// Whether `isa` can run the 8-bit products here.
+int sadi_q8_isa_available(int isa);
+
+/// Whether `sadi_rows_product_q8` reads weights of ggml type `type` (Q4_0, Q4_1, Q8_0).
+int sadi_rows_product_q8_reads(int type);
+
+/// Quantises m rows of X (`lda` floats apart, `columns` a multiple of 32 values) into `out`,
+/// m · columns/32 blocks of SADI_Q8_BLOCK_BYTES, row after row, as ggml's quantize_row_q8_1
+/// does: d = max|x|/127, q = roundf(x/d). The same bytes on every instruction set. Returns 0
+/// (nothing written) when `columns` is not a multiple of 32 or `isa` cannot run here.
+int sadi_quantize_q8(const float *x, int m, int lda, int columns, void *out);
+int sadi_quantize_q8_isa(int isa, const float *x, int m, int lda, int columns, void *out);
+
+/// y[i·ldy + r] = (accumulate ? y[i·ldy + r] : 0) + Σ_chunks a·dx·Σ u·q + b·s: the product of
+/// W's rows with X quantised by `sadi_quantize_q8` (`xq`, m rows), where a weight is a·u + b
+/// per 32 values. Integer dot products are exact; only the per-chunk float sums round.
+/// Returns 0 (nothing written) for a type `sadi_rows_product_q8_reads` refuses, `columns`
+/// not a multiple of 32, or an `isa` that cannot run here.
+int sadi_rows_product_q8(
+    int type, const void *weights, size_t row_bytes, int rows, int columns, const void *xq, int m, float *y, int ldy,
+    int accumulate);
+int sadi_rows_product_q8_isa(
+    int isa, int type, const void *weights, size_t row_bytes, int rows, int columns, const void *xq, int m, float *y,
+    int ldy, int accumulate);
+
 /// Softmax attention of `rows` query rows of one head: out[i·ldo + d] = Σ_j p_ij · v_j[d] with
 /// p_i = softmax_j(scale · q_i · k_j) over the first min(total, first_visible + i) positions
 /// (the causal mask; total = Σ counts). Positions come in order from `segments` runs: run s

@@ -35,6 +35,8 @@ public struct EngineBenchmark {
         public let peakRSSMegabytes: Double
         /// The instruction set of the decoding kernels, e.g. "AVX-512".
         public let kernels: String
+        /// The precision of the activations in the few-row products, "float32" or "int8".
+        public let activations: String
         /// The 1-minute load average when the run ended (Linux), to judge how shared the machine was.
         public let loadAverage: Double?
     }
@@ -53,12 +55,12 @@ public struct EngineBenchmark {
     /// shapes, then (unless `decodeSteps` is 0) `decodeSteps` tokens decoded after a 64-token
     /// prompt for one sequence and for `decodeBatch` sequences together (0: skip).
     public static func run(
-        modelPath path: String, threads: Int, repeats: Int,
+        modelPath path: String, threads: Int, activations: ActivationPrecision = .float32, repeats: Int,
         shapes: [(batch: Int, length: Int)] = defaultShapes, decodeSteps: Int = 64, decodeBatch: Int = defaultDecodeBatch,
         progress: (Figure) -> Void = { _ in }
     ) throws -> Report {
         let start = DispatchTime.now()
-        let network = try LlamaModel(gguf: GGUFFile(path: path), threads: threads)
+        let network = try LlamaModel(gguf: GGUFFile(path: path), threads: threads, activations: activations)
         let load = seconds(since: start)
         // Lengths past the model's context would measure nothing it can run (and a 100k
         // prompt's attention scores alone need tens of GB).
@@ -86,8 +88,9 @@ public struct EngineBenchmark {
         }
         return Report(
             model: (path as NSString).lastPathComponent, threads: threads, loadSeconds: load,
-            figures: figures, peakRSSMegabytes: peakRSSMegabytes, kernels: RowKernels.active.description,
-            loadAverage: loadAverage)
+            figures: figures, peakRSSMegabytes: peakRSSMegabytes,
+            kernels: activations == .int8 ? RowKernels.activeInt8.description : RowKernels.active.description,
+            activations: activations.rawValue, loadAverage: loadAverage)
     }
 
     public init(model: any LanguageModel, repeats: Int = 3) {
@@ -106,7 +109,7 @@ public struct EngineBenchmark {
         _ = try model.forward(inputs)
         let best = try Self.best(of: repeats) { _ = try model.forward(inputs) }
         return Figure(
-            name: "prompt \(batch)x\(length)", tokens: batch * length, seconds: best.seconds, cpuSeconds: best.cpu,
+            name: "prompt \(batch)x\(length)" + label, tokens: batch * length, seconds: best.seconds, cpuSeconds: best.cpu,
             peakRSSMegabytes: Self.peakRSSMegabytes)
     }
 
@@ -131,11 +134,15 @@ public struct EngineBenchmark {
             }
             if run.seconds < best.seconds { best = run }
         }
-        let name = sequences == 1 ? "decode after \(prompt)" : "decode \(sequences) sequences after \(prompt)"
+        let name = (sequences == 1 ? "decode after \(prompt)" : "decode \(sequences) sequences after \(prompt)") + label
         return Figure(
             name: name, tokens: steps * sequences, seconds: best.seconds, cpuSeconds: best.cpu,
             peakRSSMegabytes: Self.peakRSSMegabytes)
     }
+
+    /// What figure names carry besides the shape: the precision when activations are not float32
+    /// (the logits rows of a prompt are a few-row product too, so prompt figures carry it as well).
+    var label: String { model.activations == .float32 ? "" : " (\(model.activations) activations)" }
 
     /// The fastest of `count` runs of `body`: its wall and process CPU seconds.
     static func best(of count: Int, _ body: () throws -> Void) rethrows -> (seconds: Double, cpu: Double) {

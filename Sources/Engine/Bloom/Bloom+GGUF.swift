@@ -55,10 +55,12 @@ extension Bloom.Configuration {
 }
 
 extension Bloom {
-    public static func model(gguf: GGUFFile, threads: Int = Parallel.availableCores) throws -> DecoderModel {
+    public static func model(gguf: GGUFFile, threads: Int = Parallel.availableCores, activations: ActivationPrecision = .float32) throws
+        -> DecoderModel
+    {
         let c = try Configuration(gguf: gguf)
         let file = GGUFDecoderWeights(gguf)
-        let model = try build(c, weights: file, storage: gguf, threads: threads)
+        let model = try build(c, weights: file, storage: gguf, threads: threads, activations: activations)
         try file.refuseUnread(architecture: "bloom")
         return model
     }

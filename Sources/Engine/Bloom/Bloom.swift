@@ -137,18 +137,23 @@ public enum Bloom {
         }
     }
 
-    public static func model(directory: SafeTensorsDirectory, threads: Int = Parallel.availableCores) throws -> DecoderModel {
+    public static func model(
+        directory: SafeTensorsDirectory, threads: Int = Parallel.availableCores, activations: ActivationPrecision = .float32
+    ) throws -> DecoderModel {
         let c = try Configuration(directory.config)
         let r = CheckpointReader(directory, prefix: "transformer.", probe: "word_embeddings.weight")
         let checkpoint = RenamedCheckpoint(reader: r, names: huggingFaceNames)
         let model = try build(
-            c, weights: GroupedQKV(base: checkpoint, heads: c.headCount, headDim: c.headDim), storage: directory, threads: threads)
+            c, weights: GroupedQKV(base: checkpoint, heads: c.headCount, headDim: c.headDim), storage: directory, threads: threads,
+            activations: activations)
         try r.refuseUnread(modelType: "bloom") { $0 == "lm_head.weight" }
         return model
     }
 
     /// The network from weights asked for by GGUF names.
-    static func build(_ c: Configuration, weights w: some DecoderWeights, storage: AnyObject, threads: Int) throws -> DecoderModel {
+    static func build(
+        _ c: Configuration, weights w: some DecoderWeights, storage: AnyObject, threads: Int, activations: ActivationPrecision
+    ) throws -> DecoderModel {
         let d = c.hiddenSize, eps = c.epsilon, slopes = alibiSlopes(heads: c.headCount)
         let blocks: [any DecoderBlock] = try (0..<c.layerCount).map { l in
             let p = "blk.\(l)."
@@ -173,6 +178,6 @@ public enum Bloom {
             embeddingNorm: try w.layerNorm("token_embd_norm", width: d, epsilon: eps),
             blocks: blocks, finalNorm: try w.layerNorm("output_norm", width: d, epsilon: eps),
             output: c.tiedOutput ? embedding : try w.matrix("output.weight", rows: c.vocabularySize, columns: d))
-        return DecoderModel(parts, weights: storage, threads: threads)
+        return DecoderModel(parts, weights: storage, threads: threads, activations: activations)
     }
 }

@@ -34,14 +34,16 @@ public final class DecoderModel: LanguageModel, @unchecked Sendable {
     public let shape: ModelShape
     public let contextLength: Int
     public let threads: Int
+    public let activations: ActivationPrecision
     let parts: DecoderParts
     /// Holds the memory the weight matrices point into.
     let weights: AnyObject
     private let scratch: ForwardScratch
     private let lock = NSLock()
 
-    init(_ parts: DecoderParts, weights: AnyObject, threads: Int) {
+    init(_ parts: DecoderParts, weights: AnyObject, threads: Int, activations: ActivationPrecision = .float32) {
         self.threads = max(1, threads)
+        self.activations = activations
         scratch = ForwardScratch(threads: self.threads)
         BLAS.useCallerThreadOnly()
         self.parts = parts
@@ -69,7 +71,8 @@ public final class DecoderModel: LanguageModel, @unchecked Sendable {
         let layout = try checkedLayout(inputs)
         lock.lock()
         defer { lock.unlock() }
-        return run(ForwardPass(layout: layout, scratch: scratch, editor: editor, threads: threads), tokens: nil).logits
+        return run(ForwardPass(layout: layout, scratch: scratch, editor: editor, threads: threads, activations: activations), tokens: nil)
+            .logits
     }
 
     public func score(_ inputs: [SequenceInput], editor: ActivationEditor?, tokens: [[[Int32]]]) throws -> [[ScoredRow]] {
@@ -77,7 +80,8 @@ public final class DecoderModel: LanguageModel, @unchecked Sendable {
         let flat = try layout.scoringTokens(tokens, vocabularySize: shape.vocabularySize)
         lock.lock()
         defer { lock.unlock() }
-        return run(ForwardPass(layout: layout, scratch: scratch, editor: editor, threads: threads), tokens: flat).scores
+        return run(ForwardPass(layout: layout, scratch: scratch, editor: editor, threads: threads, activations: activations), tokens: flat)
+            .scores
     }
 
     private func run(_ pass: ForwardPass, tokens: [[Int32]]?) -> ForwardOutput {
@@ -110,7 +114,8 @@ public final class DecoderModel: LanguageModel, @unchecked Sendable {
         let normed = s.normed.reserve(max(wanted.count, 1) * d)
         p.finalNorm(gathered, rows: wanted.count, into: normed, pass)
         return ForwardOutput.make(
-            normed, m: wanted.count, output: p.output, layout: layout, tokens: tokens, scratch: s, threads: pass.threads)
+            normed, m: wanted.count, output: p.output, layout: layout, tokens: tokens, scratch: s, quantized: pass.quantized,
+            threads: pass.threads)
     }
 }
 

@@ -7,15 +7,17 @@ struct Linear {
 
     /// Writes `rows` outputs to `y` (`outputs` floats a row).
     func callAsFunction(_ x: UnsafePointer<Float>, rows m: Int, into y: UnsafeMutablePointer<Float>, _ pass: ForwardPass) {
-        self(x, rows: m, into: y, scratch: pass.scratch.weights, shared: pass.scratch.sharedWeights, threads: pass.threads)
+        self(
+            x, rows: m, into: y, scratch: pass.scratch.weights, shared: pass.scratch.sharedWeights, quantized: pass.quantized,
+            threads: pass.threads)
     }
 
     /// The same with the scratch buffers given (an encoder has no `ForwardPass`).
     func callAsFunction(
         _ x: UnsafePointer<Float>, rows m: Int, into y: UnsafeMutablePointer<Float>, scratch: [FloatBuffer], shared: FloatBuffer,
-        threads: Int
+        quantized: FloatBuffer? = nil, threads: Int
     ) {
-        weight.multiply(x, m: m, into: y, scratch: scratch, shared: shared, threads: threads)
+        weight.multiply(x, m: m, into: y, scratch: scratch, shared: shared, quantized: quantized, threads: threads)
         if let bias {
             bias.withUnsafeBufferPointer { Ops.addBias($0.baseAddress!, to: y, rows: m, width: outputs, stride: outputs) }
         }

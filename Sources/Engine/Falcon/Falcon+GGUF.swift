@@ -64,10 +64,13 @@ extension Falcon.Configuration {
 }
 
 extension Falcon {
-    public static func model(gguf: GGUFFile, threads: Int = Parallel.availableCores) throws -> DecoderModel {
+    public static func model(gguf: GGUFFile, threads: Int = Parallel.availableCores, activations: ActivationPrecision = .float32) throws
+        -> DecoderModel
+    {
         let c = try Configuration(gguf: gguf)
         let file = GGUFDecoderWeights(gguf)
-        let model = try build(c, weights: file, rope: try GGUFArchitectures.ropeLayout(of: gguf), storage: gguf, threads: threads)
+        let model = try build(
+            c, weights: file, rope: try GGUFArchitectures.ropeLayout(of: gguf), storage: gguf, threads: threads, activations: activations)
         try file.refuseUnread(architecture: "falcon")
         return model
     }

@@ -115,19 +115,22 @@ public enum Falcon {
     /// with value i + d/2.
     static let huggingFaceRopeLayout = RopeLayout.halves
 
-    public static func model(directory: SafeTensorsDirectory, threads: Int = Parallel.availableCores) throws -> DecoderModel {
+    public static func model(
+        directory: SafeTensorsDirectory, threads: Int = Parallel.availableCores, activations: ActivationPrecision = .float32
+    ) throws -> DecoderModel {
         let c = try Configuration(directory.config)
         let r = CheckpointReader(directory, prefix: "transformer.", probe: "word_embeddings.weight")
         let model = try build(
             c, weights: RenamedCheckpoint(reader: r, names: huggingFaceNames), rope: huggingFaceRopeLayout, storage: directory,
-            threads: threads)
+            threads: threads, activations: activations)
         try r.refuseUnread(modelType: "falcon") { $0 == "lm_head.weight" }
         return model
     }
 
     /// The network from weights asked for by GGUF names.
     static func build(
-        _ c: Configuration, weights w: some DecoderWeights, rope: RopeLayout, storage: AnyObject, threads: Int
+        _ c: Configuration, weights w: some DecoderWeights, rope: RopeLayout, storage: AnyObject, threads: Int,
+        activations: ActivationPrecision
     ) throws -> DecoderModel {
         let d = c.hiddenSize, hd = c.headDim, eps = c.epsilon
         let blocks: [any DecoderBlock] = try (0..<c.layerCount).map { l in
@@ -152,6 +155,6 @@ public enum Falcon {
             rotaryDimensions: hd, rotaryTheta: c.ropeTheta,
             blocks: blocks, finalNorm: try w.layerNorm("output_norm", width: d, epsilon: eps),
             output: c.tiedOutput ? embedding : try w.matrix("output.weight", rows: c.vocabularySize, columns: d))
-        return DecoderModel(parts, weights: storage, threads: threads)
+        return DecoderModel(parts, weights: storage, threads: threads, activations: activations)
     }
 }

@@ -80,7 +80,9 @@ public enum GPT2 {
         }
     }
 
-    public static func model(directory: SafeTensorsDirectory, threads: Int = Parallel.availableCores) throws -> DecoderModel {
+    public static func model(
+        directory: SafeTensorsDirectory, threads: Int = Parallel.availableCores, activations: ActivationPrecision = .float32
+    ) throws -> DecoderModel {
         let c = try Configuration(directory.config)
         let r = CheckpointReader(directory, prefix: "transformer.", probe: "wte.weight")
         let d = c.hiddenSize, eps = c.epsilon
@@ -110,6 +112,6 @@ public enum GPT2 {
         try r.refuseUnread(modelType: "gpt2") {
             $0 == "lm_head.weight" || $0.hasSuffix(".attn.bias") || $0.hasSuffix(".attn.masked_bias")
         }
-        return DecoderModel(parts, weights: directory, threads: threads)
+        return DecoderModel(parts, weights: directory, threads: threads, activations: activations)
     }
 }

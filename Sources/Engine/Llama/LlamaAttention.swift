@@ -29,7 +29,8 @@ struct LlamaAttention {
                 threads: pass.threads)
         }
         let qkvOut = s.qkv.reserve(t * stride)
-        qkv.multiply(normed, m: t, into: qkvOut, scratch: s.weights, shared: s.sharedWeights, threads: pass.threads)
+        qkv.multiply(
+            normed, m: t, into: qkvOut, scratch: s.weights, shared: s.sharedWeights, quantized: pass.quantized, threads: pass.threads)
         if let qkvBias {
             qkvBias.withUnsafeBufferPointer { Ops.addBias($0.baseAddress!, to: qkvOut, rows: t, width: stride, stride: stride) }
         }
@@ -66,13 +67,14 @@ struct LlamaAttention {
         // (beta = 1), which saves a zeroing pass and an addition pass over t × hidden.
         if pass.wants(.attentionOutput(layer)) {
             let projected = s.projected.reserve(t * c.hiddenSize)
-            output.multiply(heads, m: t, into: projected, scratch: s.weights, shared: s.sharedWeights, threads: pass.threads)
+            output.multiply(
+                heads, m: t, into: projected, scratch: s.weights, shared: s.sharedWeights, quantized: pass.quantized, threads: pass.threads)
             pass.hook(.attentionOutput(layer), projected, width: c.hiddenSize)
             Ops.add(projected, into: residual, count: t * c.hiddenSize)
         } else {
             output.multiply(
                 heads, m: t, into: residual, accumulate: true, scratch: s.weights, shared: s.sharedWeights,
-                threads: pass.threads)
+                quantized: pass.quantized, threads: pass.threads)
         }
     }
 

@@ -18,7 +18,8 @@ struct LlamaMLP {
                 threads: pass.threads)
         }
         let gu = s.gateUp.reserve(t * 2 * f)
-        gateUp.multiply(normed, m: t, into: gu, scratch: s.weights, shared: s.sharedWeights, threads: pass.threads)
+        gateUp.multiply(
+            normed, m: t, into: gu, scratch: s.weights, shared: s.sharedWeights, quantized: pass.quantized, threads: pass.threads)
         // The activation is computed in place in the gate half, so down reads it at stride 2f.
         if pass.wants(.mlpGate(layer)) {
             Ops.silu(gu, rows: t, width: f, stride: 2 * f, threads: pass.threads)
@@ -32,13 +33,15 @@ struct LlamaMLP {
         // As in attention: without an editor at the output, sgemm accumulates into the residual.
         if pass.wants(.mlpOutput(layer)) {
             let projected = s.projected.reserve(t * c.hiddenSize)
-            down.multiply(gu, m: t, lda: 2 * f, into: projected, scratch: s.weights, shared: s.sharedWeights, threads: pass.threads)
+            down.multiply(
+                gu, m: t, lda: 2 * f, into: projected, scratch: s.weights, shared: s.sharedWeights, quantized: pass.quantized,
+                threads: pass.threads)
             pass.hook(.mlpOutput(layer), projected, width: c.hiddenSize)
             Ops.add(projected, into: residual, count: t * c.hiddenSize)
         } else {
             down.multiply(
                 gu, m: t, lda: 2 * f, into: residual, accumulate: true, scratch: s.weights,
-                shared: s.sharedWeights, threads: pass.threads)
+                shared: s.sharedWeights, quantized: pass.quantized, threads: pass.threads)
         }
     }
 }

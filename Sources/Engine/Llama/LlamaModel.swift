@@ -16,20 +16,31 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
     // Scratch is reused between calls; the lock makes concurrent callers take turns.
     /// Threads for the engine's own loops; OpenBLAS runs on each of them single-threaded.
     public let threads: Int
+    public let activations: ActivationPrecision
     private let scratch: ForwardScratch
     private let lock = NSLock()
 
-    public convenience init(gguf: GGUFFile, threads: Int = Parallel.availableCores) throws {
-        try self.init(configuration: LlamaConfiguration(gguf: gguf), weights: gguf, threads: threads)
+    public convenience init(
+        gguf: GGUFFile, threads: Int = Parallel.availableCores, activations: ActivationPrecision = .float32
+    ) throws {
+        try self.init(configuration: LlamaConfiguration(gguf: gguf), weights: gguf, threads: threads, activations: activations)
     }
 
     /// A model from a Hugging Face checkpoint directory (config.json and safetensors).
-    public convenience init(directory: SafeTensorsDirectory, threads: Int = Parallel.availableCores) throws {
-        try self.init(configuration: LlamaConfiguration(huggingFace: directory), weights: directory, threads: threads)
+    public convenience init(
+        directory: SafeTensorsDirectory, threads: Int = Parallel.availableCores, activations: ActivationPrecision = .float32
+    ) throws {
+        try self.init(
+            configuration: LlamaConfiguration(huggingFace: directory), weights: directory, threads: threads,
+            activations: activations)
     }
 
-    init(configuration c: LlamaConfiguration, weights gguf: any WeightSource, threads: Int) throws {
+    init(
+        configuration c: LlamaConfiguration, weights gguf: any WeightSource, threads: Int,
+        activations: ActivationPrecision = .float32
+    ) throws {
         self.threads = max(1, threads)
+        self.activations = activations
         scratch = ForwardScratch(threads: self.threads)
         BLAS.useCallerThreadOnly()
         configuration = c
@@ -54,7 +65,8 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         let layout = try BatchLayout(inputs, vocabularySize: configuration.vocabularySize)
         lock.lock()
         defer { lock.unlock() }
-        return run(ForwardPass(layout: layout, scratch: scratch, editor: editor, threads: threads), tokens: nil).logits
+        return run(ForwardPass(layout: layout, scratch: scratch, editor: editor, threads: threads, activations: activations), tokens: nil)
+            .logits
     }
 
     public func score(_ inputs: [SequenceInput], editor: ActivationEditor?, tokens: [[[Int32]]]) throws -> [[ScoredRow]] {
@@ -62,7 +74,8 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         let flat = try layout.scoringTokens(tokens, vocabularySize: configuration.vocabularySize)
         lock.lock()
         defer { lock.unlock() }
-        return run(ForwardPass(layout: layout, scratch: scratch, editor: editor, threads: threads), tokens: flat).scores
+        return run(ForwardPass(layout: layout, scratch: scratch, editor: editor, threads: threads, activations: activations), tokens: flat)
+            .scores
     }
 
     private func run(_ pass: ForwardPass, tokens: [[Int32]]?) -> ForwardOutput {
@@ -98,6 +111,7 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
                 threads: pass.threads)
         }
         return ForwardOutput.make(
-            normed, m: wanted.count, output: output, layout: layout, tokens: tokens, scratch: s, threads: pass.threads)
+            normed, m: wanted.count, output: output, layout: layout, tokens: tokens, scratch: s, quantized: pass.quantized,
+            threads: pass.threads)
     }
 }

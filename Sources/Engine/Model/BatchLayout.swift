@@ -89,7 +89,7 @@ enum ForwardOutput {
     /// whole rows, or the scores of `tokens` (one list per row, nil for whole rows).
     static func make(
         _ normed: UnsafePointer<Float>, m: Int, output: WeightMatrix, layout: BatchLayout, tokens: [[Int32]]?,
-        scratch s: ForwardScratch, threads: Int
+        scratch s: ForwardScratch, quantized: FloatBuffer? = nil, threads: Int
     ) -> ForwardOutput {
         if let tokens {
             var rows = output.scoreRows(normed, m: m, tokens: tokens, scratch: s.weights, threads: threads)[...]
@@ -104,7 +104,9 @@ enum ForwardOutput {
         // Every value is written by the product, so the buffer is not zeroed first.
         let all = [Float](unsafeUninitializedCapacity: m * v) { buffer, initialized in
             if m > 0 {
-                output.multiply(normed, m: m, into: buffer.baseAddress!, scratch: s.weights, shared: s.sharedWeights, threads: threads)
+                output.multiply(
+                    normed, m: m, into: buffer.baseAddress!, scratch: s.weights, shared: s.sharedWeights, quantized: quantized,
+                    threads: threads)
             }
             initialized = m * v
         }

@@ -7,13 +7,23 @@ final class ForwardPass {
     let editor: ActivationEditor?
 
     let threads: Int
+    /// The precision of X in the few-row products.
+    let activations: ActivationPrecision
 
-    init(layout: BatchLayout, scratch: ForwardScratch, editor: ActivationEditor?, threads: Int) {
+    init(
+        layout: BatchLayout, scratch: ForwardScratch, editor: ActivationEditor?, threads: Int,
+        activations: ActivationPrecision = .float32
+    ) {
         self.layout = layout
         self.scratch = scratch
         self.editor = editor
         self.threads = threads
+        self.activations = activations
     }
+
+    /// Scratch for X at 8 bits a value when the pass quantises activations, else nil: what
+    /// `WeightMatrix.multiply` takes as `quantized`.
+    var quantized: FloatBuffer? { activations == .int8 ? scratch.quantized : nil }
 
     var tokenCount: Int { layout.tokenCount }
 
@@ -50,6 +60,8 @@ final class ForwardScratch {
     let gathered = FloatBuffer()
     /// A whole dequantised weight matrix, shared by the threads.
     let sharedWeights = FloatBuffer()
+    /// The rows of X of a few-row product quantised to 8 bits (8-bit activations only).
+    let quantized = FloatBuffer()
 
     init(threads: Int) {
         weights = (0..<threads).map { _ in FloatBuffer() }

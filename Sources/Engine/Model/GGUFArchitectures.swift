@@ -20,13 +20,15 @@ public enum GGUFArchitectures {
     }
 
     /// The network for the file's `general.architecture`.
-    public static func network(gguf: GGUFFile, threads: Int = Parallel.availableCores) throws -> any LanguageModel {
+    public static func network(gguf: GGUFFile, threads: Int = Parallel.availableCores, activations: ActivationPrecision = .float32) throws
+        -> any LanguageModel
+    {
         let architecture = try gguf.string("general.architecture")
         switch architecture {
-        case "bloom": return try Bloom.model(gguf: gguf, threads: threads)
-        case "falcon": return try Falcon.model(gguf: gguf, threads: threads)
+        case "bloom": return try Bloom.model(gguf: gguf, threads: threads, activations: activations)
+        case "falcon": return try Falcon.model(gguf: gguf, threads: threads, activations: activations)
         case _ where LlamaConfiguration.supportedArchitectures.contains(architecture):
-            return try LlamaModel(gguf: gguf, threads: threads)
+            return try LlamaModel(gguf: gguf, threads: threads, activations: activations)
         default:
             throw EngineError.unsupported(
                 path: gguf.path,

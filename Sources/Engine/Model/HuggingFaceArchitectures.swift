@@ -41,15 +41,15 @@ public enum HuggingFaceArchitectures {
 
     /// The network for the directory's architecture.
     public static func network(
-        directory: SafeTensorsDirectory, threads: Int = Parallel.availableCores
+        directory: SafeTensorsDirectory, threads: Int = Parallel.availableCores, activations: ActivationPrecision = .float32
     ) throws -> (architecture: String, network: any LanguageModel) {
         let type = try modelType(of: directory.config)
         switch type {
-        case "gpt2": return (type, try GPT2.model(directory: directory, threads: threads))
-        case "bloom": return (type, try Bloom.model(directory: directory, threads: threads))
-        case "falcon": return (type, try Falcon.model(directory: directory, threads: threads))
+        case "gpt2": return (type, try GPT2.model(directory: directory, threads: threads, activations: activations))
+        case "bloom": return (type, try Bloom.model(directory: directory, threads: threads, activations: activations))
+        case "falcon": return (type, try Falcon.model(directory: directory, threads: threads, activations: activations))
         default:
-            let model = try LlamaModel(directory: directory, threads: threads)
+            let model = try LlamaModel(directory: directory, threads: threads, activations: activations)
             return (model.configuration.architecture, model)
         }
     }

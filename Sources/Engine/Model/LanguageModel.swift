@@ -26,6 +26,8 @@ public protocol LanguageModel: AnyObject, Sendable {
     var contextLength: Int { get }
     /// Cores a forward call uses; work around it (scoring logits) uses as many.
     var threads: Int { get }
+    /// The precision of the activations in decoding's few-row products.
+    var activations: ActivationPrecision { get }
     /// Runs the new tokens of every sequence; returns the requested logits per sequence.
     func forward(_ inputs: [SequenceInput], editor: ActivationEditor?) throws -> [Logits]
     /// Runs the new tokens like `forward`; for the i-th requested logits row of sequence s
@@ -36,6 +38,8 @@ public protocol LanguageModel: AnyObject, Sendable {
 }
 
 extension LanguageModel {
+    public var activations: ActivationPrecision { .float32 }
+
     public func forward(_ inputs: [SequenceInput]) throws -> [Logits] {
         try forward(inputs, editor: nil)
     }

@@ -32,11 +32,13 @@ public struct LoadedModel: Sendable {
 /// Opens a model file and builds the network for its architecture.
 public enum ModelLoader {
     /// A GGUF file, or a Hugging Face directory (config.json, safetensors, tokenizer.json).
-    public static func load(path: String, threads: Int = Parallel.availableCores) throws -> LoadedModel {
-        if SafeTensorsDirectory.isDirectory(path) { return try loadDirectory(path: path, threads: threads) }
+    public static func load(path: String, threads: Int = Parallel.availableCores, activations: ActivationPrecision = .float32) throws
+        -> LoadedModel
+    {
+        if SafeTensorsDirectory.isDirectory(path) { return try loadDirectory(path: path, threads: threads, activations: activations) }
         let gguf = try GGUFFile(path: path)
         let architecture = try gguf.string("general.architecture")
-        let network = try GGUFArchitectures.network(gguf: gguf, threads: threads)
+        let network = try GGUFArchitectures.network(gguf: gguf, threads: threads, activations: activations)
         let tokenizer = try TokenizerLoader.load(from: gguf)
         // A token past the embedding's rows would fail mid-run, on the first text that uses it.
         guard tokenizer.vocabularySize <= network.shape.vocabularySize else {
@@ -56,11 +58,11 @@ public enum ModelLoader {
     /// tokenizer), then the tokenizer is read: a directory without one the engine reads fails
     /// before its weights are touched. (Chat templates of directories, in tokenizer_config.json,
     /// are not read yet: `--chat` needs a GGUF file.)
-    private static func loadDirectory(path: String, threads: Int) throws -> LoadedModel {
+    private static func loadDirectory(path: String, threads: Int, activations: ActivationPrecision) throws -> LoadedModel {
         let directory = try SafeTensorsDirectory(path: path)
         _ = try HuggingFaceArchitectures.modelType(of: directory.config)
         let tokenizer = try TokenizerLoader.load(huggingFace: directory.path)
-        let (architecture, network) = try HuggingFaceArchitectures.network(directory: directory, threads: threads)
+        let (architecture, network) = try HuggingFaceArchitectures.network(directory: directory, threads: threads, activations: activations)
         guard tokenizer.vocabularySize <= network.shape.vocabularySize else {
             throw EngineError.inconsistentCheckpoint(
                 path: directory.path + "/tokenizer.json",

@@ -9,21 +9,35 @@ extension WeightMatrix {
     /// sgemm (measured for batched decoding of 16 sequences, see the README).
     static let fewRowLimit = 16
 
+    ///
+    /// With `quantized` scratch (8-bit activations) X's rows are quantised into it once, on
+    /// the calling thread, and parts of a type the 8-bit kernels read use them; others float X.
     func multiplyFewRows(
         _ x: UnsafePointer<Float>, m: Int, lda: Int, into y: UnsafeMutablePointer<Float>, ldy: Int,
-        accumulate: Bool, scratch: [FloatBuffer], threads: Int
+        accumulate: Bool, scratch: [FloatBuffer], quantized: FloatBuffer? = nil, threads: Int
     ) {
         let columns = self.columns
-        let xs = UncheckedSendable(x), ys = UncheckedSendable(y)
+        let xq = quantized.flatMap { buffer in
+            parts.contains { RowKernels.readsInt8($0.type) } ? RowKernels.quantize(x, m: m, lda: lda, columns: columns, into: buffer) : nil
+        }
+        let xs = UncheckedSendable(x), ys = UncheckedSendable(y), xqs = UncheckedSendable(xq)
         Parallel.forRanges(rows, threads: threads, grain: 64, chunksPerThread: 4) { slot, range in
             var partStart = 0
             for part in parts {
                 let lo = max(range.lowerBound, partStart), hi = min(range.upperBound, partStart + part.rows)
                 if lo < hi, let rowBytes = part.type.rowBytes(columns) {
-                    let done = RowKernels.product(
-                        part.type, part.base + (lo - partStart) * rowBytes, rowBytes: rowBytes, rows: hi - lo,
-                        columns: columns, x: xs.value, m: m, lda: lda, into: ys.value + lo, ldy: ldy,
-                        accumulate: accumulate)
+                    let weights = part.base + (lo - partStart) * rowBytes
+                    var done = false
+                    if let xq = xqs.value {
+                        done = RowKernels.productInt8(
+                            part.type, weights, rowBytes: rowBytes, rows: hi - lo, columns: columns, x: xq, m: m,
+                            into: ys.value + lo, ldy: ldy, accumulate: accumulate)
+                    }
+                    if !done {
+                        done = RowKernels.product(
+                            part.type, weights, rowBytes: rowBytes, rows: hi - lo, columns: columns, x: xs.value, m: m,
+                            lda: lda, into: ys.value + lo, ldy: ldy, accumulate: accumulate)
+                    }
                     if !done {
                         dotThroughTiles(
                             lo..<hi, x: xs.value, m: m, lda: lda, into: ys.value, ldy: ldy, accumulate: accumulate,

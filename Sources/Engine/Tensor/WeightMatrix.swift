@@ -49,14 +49,17 @@ public struct WeightMatrix: @unchecked Sendable {
     /// (measured: 7% more cycles per forward pass). With a few rows (decoding) the weights are
     /// dotted straight from their blocks (`multiplyFewRows`); in between (logit rows) each
     /// thread dequantises its share tile by tile. The weights are read once in total.
+    /// `quantized`: scratch for X at 8 bits a value, given for 8-bit activations (few rows only).
     func multiply(
         _ x: UnsafePointer<Float>, m: Int, lda: Int? = nil, into y: UnsafeMutablePointer<Float>, ldy: Int? = nil,
-        accumulate: Bool = false, scratch: [FloatBuffer], shared: FloatBuffer, threads: Int
+        accumulate: Bool = false, scratch: [FloatBuffer], shared: FloatBuffer, quantized: FloatBuffer? = nil, threads: Int
     ) {
         let ldy = ldy ?? rows, lda = lda ?? columns, columns = self.columns, rows = self.rows
         let beta: Float = accumulate ? 1 : 0
         if m <= Self.fewRowLimit {
-            multiplyFewRows(x, m: m, lda: lda, into: y, ldy: ldy, accumulate: accumulate, scratch: scratch, threads: threads)
+            multiplyFewRows(
+                x, m: m, lda: lda, into: y, ldy: ldy, accumulate: accumulate, scratch: scratch, quantized: quantized,
+                threads: threads)
             return
         }
         let xs = UncheckedSendable(x), ys = UncheckedSendable(y)

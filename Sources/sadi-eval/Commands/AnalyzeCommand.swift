@@ -35,6 +35,12 @@ struct AnalyzeCommand: ParsableCommand {
         if fitting.policy != nil || fitting.application != nil {
             throw ValidationError("--policy and --application choose how an intervention is applied; analyze applies none, drop them")
         }
+        // Its files are not named after the precision, so an 8-bit analysis would replace a float one.
+        if common.activations != .float32 {
+            throw ValidationError(
+                "--activations \(common.activations): analyze measures with float32 activations only; drop --activations (it is for run, sweep, bench and generate)"
+            )
+        }
         guard top > 0 else { throw ValidationError("--top must be at least 1, got \(top)") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         guard numFewshot >= 0 else { throw ValidationError("--num-fewshot must be 0 or more, got \(numFewshot)") }

@@ -18,6 +18,7 @@ struct BenchCommand: ParsableCommand {
         name: .customLong("decode-batch"),
         help: "Also decode this many sequences together, each after its own 64-token prompt, one forward call per step (0 or 1: skip).")
     var decodeBatch: Int = EngineBenchmark.defaultDecodeBatch
+    @Option(help: ActivationPrecision.help) var activations: ActivationPrecision = .float32
 
     func parsedShapes() throws -> [(batch: Int, length: Int)] {
         try shapes.split(separator: ",").map { item in
@@ -38,7 +39,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let report = try EngineBenchmark.run(
-            modelPath: model, threads: threads, repeats: repeats,
+            modelPath: model, threads: threads, activations: activations, repeats: repeats,
             shapes: try parsedShapes(), decodeSteps: decodeSteps, decodeBatch: decodeBatch
         ) { f in
             Terminal.status("\(f.name): \(String(format: "%.1f", f.tokensPerSecond)) tokens/s")
@@ -53,7 +54,7 @@ struct BenchCommand: ParsableCommand {
         print("| load | | \(String(format: "%.3f", report.loadSeconds)) | | | |")
         let load = report.loadAverage.map { String(format: ", load average %.2f", $0) } ?? ""
         print(
-            "\npeak RSS \(String(format: "%.1f", report.peakRSSMegabytes)) MB, \(report.threads) threads, \(report.kernels) decoding kernels, OpenBLAS \(BLASKernel.coreName) kernels\(load)"
+            "\npeak RSS \(String(format: "%.1f", report.peakRSSMegabytes)) MB, \(report.threads) threads, \(report.kernels) decoding kernels, \(report.activations) activations, OpenBLAS \(BLASKernel.coreName) kernels\(load)"
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

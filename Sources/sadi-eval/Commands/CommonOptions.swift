@@ -10,6 +10,7 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "GGUF model file (default: the one `make setup` fetches, or $SADI_MODEL).")
     var model: String = DefaultModel.path
     @Option(help: "Threads.") var threads: Int = Parallel.availableCores
+    @Option(help: ActivationPrecision.help) var activations: ActivationPrecision = .float32
     @Option(
         name: .customLong("data-mirror"),
         help:
@@ -28,7 +29,7 @@ struct CommonOptions: ParsableArguments {
 
     /// The model and its sha256, hashed once (and remembered in the cache by size and mtime).
     func loadModel() throws -> ModelUnderTest {
-        try ModelUnderTest.load(path: model, threads: threads, digests: dataStore().digests)
+        try ModelUnderTest.load(path: model, threads: threads, activations: activations, digests: dataStore().digests)
     }
 
     func dataStore() -> DataStore {

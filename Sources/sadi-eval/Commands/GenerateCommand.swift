@@ -14,6 +14,7 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Wrap the prompt as a user message in the model's chat template.") var chat = false
     @Option(help: "System message (with --chat).") var system: String?
     @Option(help: "Threads.") var threads: Int = Parallel.availableCores
+    @Option(help: ActivationPrecision.help) var activations: ActivationPrecision = .float32
 
     func validate() throws {
         guard maxTokens > 0 else { throw ValidationError("--max-tokens must be at least 1, got \(maxTokens)") }
@@ -21,7 +22,7 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try ModelLoader.load(path: model, threads: threads)
+        let loaded = try ModelLoader.load(path: model, threads: threads, activations: activations)
         var text = prompt
         if chat {
             guard let template = loaded.chatTemplate else {
@@ -43,8 +44,8 @@ struct GenerateCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(start)
         Terminal.status(
             String(
-                format: "[%d prompt tokens, %d generated in %.2f s (%.1f tokens/s), stopped by %@]",
-                ids.count, output.tokens.count, seconds, Double(output.tokens.count) / seconds,
+                format: "[%d prompt tokens, %d generated in %.2f s (%.1f tokens/s, %@ activations), stopped by %@]",
+                ids.count, output.tokens.count, seconds, Double(output.tokens.count) / seconds, activations.rawValue,
                 output.stoppedBy.rawValue))
     }
 }

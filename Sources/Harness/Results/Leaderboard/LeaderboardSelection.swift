@@ -4,6 +4,8 @@
 /// - it must have been scored on every document (`limit` "none"), except a method run on a
 ///   limited subset: it carries its paired baseline on the same documents, so it can be shown,
 ///   marked, next to that baseline;
+/// - its activations must have been float32: a run with `--activations int8` (recorded as
+///   `activations` in its configuration) measures the faster, less exact engine, not the method;
 /// - one file per row and task: should two files claim the same (a folder renamed by hand),
 ///   the first by path counts.
 /// Asked for (`includePartial`, `table --include-partial`), limited baselines are shown too,
@@ -14,6 +16,7 @@ public struct LeaderboardSelection: Sendable {
         case limitedBaseline = "scored with --limit and no paired baseline on the same documents"
         case noScore = "with no finite value for their first metric"
         case duplicate = "duplicating another file's row and task"
+        case reducedPrecision = "computed with 8-bit activations (--activations int8)"
     }
 
     public let entries: [LeaderboardEntry]
@@ -33,6 +36,10 @@ public struct LeaderboardSelection: Sendable {
             }
             guard let metric = r.metricOrder.first, let score = r.metrics[metric], score.value.isFinite else {
                 excluded[.noScore, default: 0] += 1
+                continue
+            }
+            guard (r.configuration["activations"] ?? "float32") == "float32" else {
+                excluded[.reducedPrecision, default: 0] += 1
                 continue
             }
             let limitText = r.configuration["limit"] ?? "none"
