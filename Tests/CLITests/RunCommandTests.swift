@@ -186,7 +186,9 @@ struct RunCommandTests {
         let written = try String(contentsOfFile: copy + "/LEADERBOARD.md", encoding: .utf8)
         #expect(board.stdout == written)
         #expect(
-            written.contains("| model | method | copa | storycloze_2016 | mmlu | boolq | xcopa | winogrande | sst2 | rte | truthfulqa_mc1 | truthfulqa_mc2 | average |"),
+            written.contains(
+                "| model | method | copa | storycloze_2016 | mmlu | boolq | xcopa | winogrande | sst2 | rte | "
+                    + "truthfulqa_mc1 | truthfulqa_mc2 | average |"),
             "\(written)")
         let baseline = try RunResult.read(path: results + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.json")
         let acc = String(format: "%.1f ± %.1f", baseline.metrics["acc"]!.value * 100, baseline.metrics["acc"]!.stderr * 100)
