@@ -1,5 +1,4 @@
 import ArgumentParser
-import Engine
 import Experiment
 import Foundation
 import Harness
@@ -15,15 +14,8 @@ struct MergeCommand: ParsableCommand {
 
     @Argument(help: "Folders the shards wrote (their --output-dir), searched recursively.") var directories: [String]
     @Option(name: .customLong("output-dir"), help: "Folder for the merged results and the leaderboard.") var outputDir: String = "results"
-    @Option(
-        name: .customLong("data-mirror"),
-        help:
-            "Base URL or folder of the data files (default: $SADI_DATA_MIRROR, else upstream): the merge reads each task's documents to check coverage."
-    )
-    var dataMirror: String?
-    @Flag(help: "Use only files already in the cache.") var offline = false
-    @Option(name: .customLong("tasks-dir"), help: "Folder of task cards (default: $SADI_TASKS, ./tasks, or the checkout's tasks/).")
-    var tasksDir: String?
+    /// The data and cards: the merge reads each task's documents to check coverage.
+    @OptionGroup var data: DataOptions
     @OptionGroup var toxicity: ToxicityOptions
 
     func validate() throws {
@@ -31,8 +23,8 @@ struct MergeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let registry = TaskRegistry(cardsDirectory: tasksDir ?? TaskRegistry.defaultCardsDirectory())
-        let store = DataStore.fromEnvironment(mirror: dataMirror, offline: offline, progress: true)
+        let registry = TaskRegistry(cardsDirectory: data.cardsDirectory)
+        let store = data.dataStore()
         let runs = try ShardMerge.runs(in: directories), sweeps = try ShardMerge.sweeps(in: directories)
         guard !runs.isEmpty || !sweeps.isEmpty else {
             throw ValidationError(
@@ -53,7 +45,7 @@ struct MergeCommand: ParsableCommand {
         // Shards judged by a classifier are merged by the same one (checked by sha256).
         let (scorers, judge) = try toxicity.scorers(
             for: try runs.map { try registry.tasks($0.task)[0] }, registry: registry, store: store,
-            threads: Parallel.availableCores)
+            threads: data.threads)
         for run in runs {
             if let recorded = run.parts[0].result.configuration["toxicity_classifier_sha256"],
                 recorded != judge["toxicity_classifier_sha256"]
