@@ -51,6 +51,7 @@ public enum CommandLineTool {
 
     public static func run(
         _ arguments: [String], environment: [String: String],
+        executable: String = CommandLineTool.executable,
         killWhen: (@Sendable (String) -> Bool)? = nil
     ) throws -> Output {
         guard FileManager.default.isExecutableFile(atPath: executable) else { throw MissingExecutable(path: executable) }

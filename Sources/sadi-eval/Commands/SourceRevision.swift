@@ -1,18 +1,21 @@
 import Foundation
 
 /// The commit of the checkout the tool was built from, for results files: read from the
-/// `.git` folder above the executable (or the working directory), without running git.
-/// Handles loose and packed refs, a detached HEAD and worktrees (`.git` as a file).
+/// `.git` folder above the executable, without running git. Handles loose and packed refs, a
+/// detached HEAD and worktrees (`.git` as a file).
+///
+/// A binary copied out of its checkout records "unknown". The working directory is no
+/// evidence: a copied binary run inside some other checkout recorded that checkout's commit,
+/// a revision it was not built from.
 enum SourceRevision {
+    static let unknown = "unknown"
+
     static let current: String = {
-        let starts = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent(),
-            URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-        ]
-        for start in starts {
-            if let commit = commit(above: start) { return String(commit.prefix(12)) }
-        }
-        return "unknown"
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let start =
+            FileManager.default.fileExists(atPath: executable.path) && executable.path != "/proc/self/exe"
+            ? executable : URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        return commit(above: start.deletingLastPathComponent()).map { String($0.prefix(12)) } ?? unknown
     }()
 
     static func commit(above start: URL) -> String? {
