@@ -18,14 +18,14 @@ void sadi_quantize_q8_avx2(const float *, int, int, int, void *);
 void sadi_quantize_q8_portable(const float *, int, int, int, void *);
 
 void sadi_attend_avx512(
-    const float *, int, int, int, const float *const *, const float *const *, const int *, int, int, int, float, float *,
-    float *, int);
+    const float *, int, int, int, int, const float *const *, const float *const *, const int *, int, int, int, float,
+    float *, float *, int);
 void sadi_attend_avx2(
-    const float *, int, int, int, const float *const *, const float *const *, const int *, int, int, int, float, float *,
-    float *, int);
+    const float *, int, int, int, int, const float *const *, const float *const *, const int *, int, int, int, float,
+    float *, float *, int);
 void sadi_attend_portable(
-    const float *, int, int, int, const float *const *, const float *const *, const int *, int, int, int, float, float *,
-    float *, int);
+    const float *, int, int, int, int, const float *const *, const float *const *, const int *, int, int, int, float,
+    float *, float *, int);
 
 static int detect(void) {
 #if defined(__x86_64__)
@@ -147,19 +147,19 @@ int sadi_rows_product_q8(
 }
 
 void sadi_attend(
-    const float *q, int ldq, int rows, int dim, const float *const *keys, const float *const *values,
+    const float *q, int ldq, int rows, int dim, int heads, const float *const *keys, const float *const *values,
     const int *counts, int segments, int ld_kv, int first_visible, float scale, float *scores, float *out, int ldo) {
     switch (sadi_kernels_isa()) {
 #if defined(__x86_64__)
     case SADI_ISA_AVX512:
-        sadi_attend_avx512(q, ldq, rows, dim, keys, values, counts, segments, ld_kv, first_visible, scale, scores, out, ldo);
+        sadi_attend_avx512(q, ldq, rows, dim, heads, keys, values, counts, segments, ld_kv, first_visible, scale, scores, out, ldo);
         return;
     case SADI_ISA_AVX2:
-        sadi_attend_avx2(q, ldq, rows, dim, keys, values, counts, segments, ld_kv, first_visible, scale, scores, out, ldo);
+        sadi_attend_avx2(q, ldq, rows, dim, heads, keys, values, counts, segments, ld_kv, first_visible, scale, scores, out, ldo);
         return;
 #endif
     default:
-        sadi_attend_portable(q, ldq, rows, dim, keys, values, counts, segments, ld_kv, first_visible, scale, scores, out, ldo);
+        sadi_attend_portable(q, ldq, rows, dim, heads, keys, values, counts, segments, ld_kv, first_visible, scale, scores, out, ldo);
         return;
     }
 }

@@ -76,13 +76,14 @@ int sadi_rows_product_q8_isa(
     int isa, int type, const void *weights, size_t row_bytes, int rows, int columns, const void *xq, int m, float *y,
     int ldy, int accumulate);
 
-/// Softmax attention of `rows` query rows of one head: out[i·ldo + d] = Σ_j p_ij · v_j[d] with
-/// p_i = softmax_j(scale · q_i · k_j) over the first min(total, first_visible + i) positions
-/// (the causal mask; total = Σ counts). Positions come in order from `segments` runs: run s
-/// holds counts[s] keys at keys[s] and values at values[s], `ld_kv` floats apart. `dim`
-/// values a head; `scores` holds at least `total` floats of scratch.
+/// Softmax attention of `rows` query rows of `heads` query heads that share one head of keys
+/// and values: for head h, out[i·ldo + h·dim + d] = Σ_j p_ij · v_j[d] with p_i = softmax_j(scale
+/// · q_i · k_j), q_i at q + i·ldq + h·dim, over the first min(total, first_visible + i)
+/// positions (the causal mask; total = Σ counts). Positions come in order from `segments` runs:
+/// run s holds counts[s] keys at keys[s] and values at values[s], `ld_kv` floats apart. `dim`
+/// values a head; `scores` holds at least min(heads, 8) · total floats of scratch.
 void sadi_attend(
-    const float *q, int ldq, int rows, int dim, const float *const *keys, const float *const *values,
+    const float *q, int ldq, int rows, int dim, int heads, const float *const *keys, const float *const *values,
     const int *counts, int segments, int ld_kv, int first_visible, float scale, float *scores, float *out, int ldo);
 
 #ifdef __cplusplus

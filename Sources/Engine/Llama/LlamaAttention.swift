@@ -42,14 +42,23 @@ struct LlamaAttention {
         for sequence in pass.layout.sequences { store(sequence, qkvOut, stride: stride) }
 
         let heads = s.heads.reserve(t * qW)
-        // Every (sequence, head) pair is independent: spread them over the threads.
+        // Every (sequence, head) pair is independent: spread them over the threads. When every
+        // sequence has only a few new rows (decoding), a work item is a KV head with all the
+        // query heads that share it, so its keys and values are read once for the group.
         let qkvs = UncheckedSendable(qkvOut), headss = UncheckedSendable(heads)
-        let headCount = c.headCount, sequences = pass.layout.sequences
-        Parallel.forRanges(sequences.count * headCount, threads: pass.threads, grain: 1, chunksPerThread: 4) { slot, range in
+        let sequences = pass.layout.sequences
+        let grouped = sequences.allSatisfy { $0.count <= Self.directRows }
+        let groupSize = grouped ? c.headCount / c.kvHeadCount : 1, groups = c.headCount / groupSize
+        Parallel.forRanges(sequences.count * groups, threads: pass.threads, grain: 1, chunksPerThread: 4) { slot, range in
             for item in range {
-                attend(
-                    sequences[item / headCount], head: item % headCount, qkvs.value, stride: stride, into: headss.value,
-                    scores: s.scores[slot])
+                let sequence = sequences[item / groups], first = (item % groups) * groupSize
+                if grouped {
+                    attendDirectly(
+                        sequence, heads: first..<first + groupSize, qkvs.value, stride: stride, into: headss.value,
+                        scores: s.scores[slot])
+                } else {
+                    attend(sequence, head: first, qkvs.value, stride: stride, into: headss.value, scores: s.scores[slot])
+                }
             }
         }
         pass.hook(.attentionHeads(layer), heads, width: qW, heads: c.headCount)
@@ -94,15 +103,21 @@ struct LlamaAttention {
     /// at a time, no sgemm): decoding steps and short continuations.
     static let directRows = 4
 
-    /// Attention for a few query rows of one head in one call of `sadi_attend`, reading the
-    /// KV state's runs of positions (or the new rows themselves) in place.
+    /// Attention for a few query rows of query heads that share one KV head (consecutive,
+    /// within one group) in one call of `sadi_attend`, reading the KV state's runs of positions
+    /// (or the new rows themselves) in place.
     private func attendDirectly(
-        _ sequence: BatchLayout.Sequence, head h: Int, _ rows: UnsafeMutablePointer<Float>, stride: Int,
-        segments: (inherited: KVSegment?, own: KVSegment)?, scale: Float, into heads: UnsafeMutablePointer<Float>,
-        scores: UnsafeMutablePointer<Float>
+        _ sequence: BatchLayout.Sequence, heads range: Range<Int>, _ qkvOut: UnsafeMutablePointer<Float>, stride: Int,
+        into heads: UnsafeMutablePointer<Float>, scores buffer: FloatBuffer
     ) {
         let c = config, qW = c.queryWidth, kvW = c.kvWidth, hd = c.headDim
-        let g = h / (c.headCount / c.kvHeadCount)
+        guard sequence.count > 0 else { return }
+        let h = range.lowerBound, g = h / (c.headCount / c.kvHeadCount)
+        let total = sequence.past + sequence.count
+        let segments = sequence.state.map { $0.segments(layer, total: total) }
+        let rows = qkvOut + sequence.firstRow * stride
+        let scale = 1 / Float(hd).squareRoot()
+        let scores = buffer.reserve(min(range.count, 8) * total)
         let query = UnsafePointer(rows + h * hd), out = heads + sequence.firstRow * qW + h * hd
         // Both runs of a state, or the new rows' own keys and values at the qkv stride; on the
         // stack, as this runs for every head of every layer of every decoding step.
@@ -124,7 +139,7 @@ struct LlamaAttention {
                     ldKV = stride
                 }
                 sadi_attend(
-                    query, Int32(stride), Int32(sequence.count), Int32(hd), keys, values, counts.baseAddress!,
+                    query, Int32(stride), Int32(sequence.count), Int32(hd), Int32(range.count), keys, values, counts.baseAddress!,
                     Int32(runs), Int32(ldKV), Int32(sequence.past + 1), scale, scores, out, Int32(qW))
             }
         }
@@ -149,13 +164,11 @@ struct LlamaAttention {
         let scale = 1 / Float(hd).squareRoot()
         // Keys and values: the sequence's state (already extended; a fork's first positions
         // are its parent's), or the new rows themselves.
-        let segments = sequence.state.map { $0.segments(layer, total: total) }
         if n <= Self.directRows {
-            attendDirectly(
-                sequence, head: h, rows, stride: stride, segments: segments, scale: scale, into: heads,
-                scores: buffer.reserve(total))
+            attendDirectly(sequence, heads: h..<h + 1, qkvOut, stride: stride, into: heads, scores: buffer)
             return
         }
+        let segments = sequence.state.map { $0.segments(layer, total: total) }
         var start = 0
         while start < n {
             let count = min(Self.queryBlock, n - start)
