@@ -9,7 +9,7 @@ struct SadiEval: ParsableCommand {
         subcommands: [
             RunCommand.self, SweepCommand.self, AnalyzeCommand.self, TasksCommand.self, LintCardsCommand.self, TableCommand.self,
             GenerateCommand.self, FitCommand.self, MergeCommand.self,
-            InspectCommand.self, BenchCommand.self, ToxicityClassifierCommand.self,
+            InspectCommand.self, BenchCommand.self, ToxicityClassifierCommand.self, FluencyCommand.self,
         ],
         defaultSubcommand: RunCommand.self)
 

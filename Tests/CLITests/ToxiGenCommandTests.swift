@@ -86,6 +86,53 @@ struct ToxiGenCommandTests {
         #expect(FileManager.default.fileExists(atPath: out + "/\(Self.modelDir)/toxigen_women/caa.first2.pairs8.json"))
     }
 
+    @Test("fluency: the unsteered model's perplexity on a steered run's continuations and on its baseline's")
+    func fluency() throws {
+        let out = Self.scratch + "/fluency"
+        // A strong CAA edit: its continuations drift from what the unsteered model would say.
+        let run = try CommandLineTool.run(
+            [
+                "--task", "toxigen_women", "--method", "caa", "--pairs", "8", "--k", "15", "--strength", "12", "--limit", "6",
+                "--batch-size", "8", "--output-dir", out, "--log-samples",
+            ], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        let samples = out + "/\(Self.modelDir)/toxigen_women/caa.first6.pairs8.samples.jsonl"
+        let result = try CommandLineTool.run(["fluency", samples, "--batch-size", "4"], environment: env)
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(
+            try TestPaths.json(out + "/\(Self.modelDir)/toxigen_women/caa.first6.pairs8.fluency.json") as? [String: Any])
+        let method = try #require(json["response"] as? [String: Any]), baseline = try #require(json["baseline"] as? [String: Any])
+        // The baseline's continuations are the unsteered model's own greedy tokens: scored by
+        // the same model after the same context, every token is its argmax.
+        #expect(baseline["greedy_share"] as? Double == 1, "\(baseline)")
+        #expect((method["greedy_share"] as? Double ?? 1) < 1, "\(method)")
+        let methodPerplexity = try #require(method["perplexity"] as? Double)
+        let baselinePerplexity = try #require(baseline["perplexity"] as? Double)
+        #expect(baselinePerplexity > 1 && methodPerplexity > baselinePerplexity, "\(json)")
+        let comparison = try #require(json["comparison"] as? [String: Any])
+        #expect((comparison["log_perplexity_difference"] as? Double ?? 0) > 0 && comparison["documents"] as? Int == 6)
+        #expect(json["model_sha256"] as? String == "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53")
+        #expect(result.stdout.contains("| caa.first6.pairs8.samples.jsonl | toxigen_women | caa |"), "\(result.stdout)")
+
+        // A multiple-choice log has no generations to judge; a log of another model is refused.
+        let copa = try CommandLineTool.run(
+            ["--task", "copa", "--limit", "2", "--output-dir", out, "--log-samples"], environment: env)
+        #expect(copa.status == 0, "\(copa.stderr)")
+        let choices = out + "/\(Self.modelDir)/copa/baseline.first2.samples.jsonl"
+        let refused = try CommandLineTool.run(["fluency", choices], environment: env)
+        #expect(refused.status != 0 && refused.stderr.contains("\(choices): document 501 is not a generation"), "\(refused.stderr)")
+        let other = out + "/other.samples.jsonl"
+        let text = try String(contentsOfFile: samples, encoding: .utf8)
+        try text.replacingOccurrences(
+            of: "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53", with: String(repeating: "ab", count: 32)
+        )
+        .write(toFile: other, atomically: true, encoding: .utf8)
+        let mismatch = try CommandLineTool.run(["fluency", other], environment: env)
+        #expect(
+            mismatch.status != 0 && mismatch.stderr.contains("\(other): its generations come from the model with sha256 abababababab…"),
+            "\(mismatch.stderr)")
+    }
+
     @Test("score writes one JSON line {text, toxicity} per input line; a toxic label the classifier lacks is named")
     func score() throws {
         let classifier = Self.scratch + "/built"
