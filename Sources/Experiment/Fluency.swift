@@ -78,37 +78,48 @@ public struct Fluency: Sendable, Codable, Equatable {
             )
         }
         // One request a document: its continuation and the paired baseline's, as two choices
-        // after the same context, so the context is computed once for both.
+        // after the same context, so the context is computed once for both. An empty
+        // continuation has no tokens to score: it is counted, not requested.
         var instances: [Instance] = []
+        var slots: [(response: Int?, baseline: Int?, request: Int?)] = []
         for sample in samples {
             guard case let .generateUntil(context, _) = sample.request, let text = sample.response.generatedText else {
                 throw HarnessError.invalidInput(
                     "\(path): document \(sample.docID) is not a generation (task \(header.run["task"] ?? "?")); fluency reads the samples log of a generate_until task, written with --log-samples"
                 )
             }
-            var choices = [Choice(context: context, continuation: text, text: text)]
-            if let baseline = sample.baseline?.generatedText {
-                choices.append(Choice(context: context, continuation: baseline, text: baseline))
+            var choices: [Choice] = []
+            func add(_ continuation: String?) -> Int? {
+                guard let continuation, !continuation.isEmpty else { return nil }
+                choices.append(Choice(context: context, continuation: continuation, text: continuation))
+                return choices.count - 1
             }
-            instances.append(Instance(docID: sample.docID, request: .loglikelihood(choices: choices), reference: sample.reference))
+            let response = add(text), baseline = add(sample.baseline?.generatedText)
+            slots.append((response, baseline, choices.isEmpty ? nil : instances.count))
+            if !choices.isEmpty {
+                instances.append(Instance(docID: sample.docID, request: .loglikelihood(choices: choices), reference: sample.reference))
+            }
         }
         let paired = samples.contains { $0.baseline != nil }
-        var results: [[ChoiceResult]] = []
-        try EvaluationLoop(model: model.loaded, batchSize: batchSize).run(instances, interventions: [nil]) { batch, responses in
-            results += responses[0].map(\.choiceResults)
-            progress(results.count, instances.count)
-            _ = batch
+        var scored: [[ChoiceResult]] = []
+        try EvaluationLoop(model: model.loaded, batchSize: batchSize).run(instances, interventions: [nil]) { _, responses in
+            scored += responses[0].map(\.choiceResults)
+            progress(scored.count, instances.count)
         }
-        let response = side(results.map { $0[0] })
+        let empty = ChoiceResult(logprob: 0, isGreedy: false, tokenCount: 0, greedyText: "")
+        let responses = slots.map { slot in slot.response.map { scored[slot.request!][$0] } ?? empty }
+        let response = side(responses)
         var baseline: Side?
         var comparison: Comparison?
         if paired {
-            let baselines = results.map { $0.count > 1 ? $0[1] : nil }
+            let baselines = zip(slots, samples).map { slot, sample in
+                sample.baseline == nil ? nil : slot.baseline.map { scored[slot.request!][$0] } ?? empty
+            }
             baseline = side(baselines.compactMap { $0 })
             var differences: [Double] = []
-            for (result, other) in zip(results, baselines) {
-                guard let other, result[0].tokenCount > 0, other.tokenCount > 0 else { continue }
-                differences.append(-result[0].logprob / Double(result[0].tokenCount) + other.logprob / Double(other.tokenCount))
+            for (result, other) in zip(responses, baselines) {
+                guard let other, result.tokenCount > 0, other.tokenCount > 0 else { continue }
+                differences.append(-result.logprob / Double(result.tokenCount) + other.logprob / Double(other.tokenCount))
             }
             if !differences.isEmpty {
                 let (lower, upper) = PairedBootstrap.percentileInterval(differences: differences, resamples: resamples, seed: seed)

@@ -114,6 +114,25 @@ struct ToxiGenCommandTests {
         #expect(json["model_sha256"] as? String == "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53")
         #expect(result.stdout.contains("| caa.first6.pairs8.samples.jsonl | toxigen_women | caa |"), "\(result.stdout)")
 
+        // An empty continuation has no tokens to judge: counted apart, the rest scored as before.
+        let withEmpty = out + "/empty.samples.jsonl"
+        var lines = try String(contentsOfFile: samples, encoding: .utf8).split(separator: "\n").map(String.init)
+        var second = try #require(try JSONSerialization.jsonObject(with: Data(lines[2].utf8)) as? [String: Any])
+        var response = try #require(second["response"] as? [String: Any])
+        var generation = try #require(response["generation"] as? [String: Any])
+        generation["text"] = ""
+        generation["token_count"] = 0
+        response["generation"] = generation
+        second["response"] = response
+        lines[2] = String(decoding: try JSONSerialization.data(withJSONObject: second), as: UTF8.self)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: withEmpty, atomically: true, encoding: .utf8)
+        let emptied = try CommandLineTool.run(["fluency", withEmpty], environment: env)
+        #expect(emptied.status == 0, "\(emptied.stderr)")
+        let emptiedJSON = try #require(try TestPaths.json(out + "/empty.fluency.json") as? [String: Any])
+        #expect((emptiedJSON["response"] as? [String: Any])?["empty"] as? Int == 1, "\(emptiedJSON)")
+        #expect((emptiedJSON["baseline"] as? [String: Any])?["perplexity"] as? Double == baselinePerplexity)
+        #expect((emptiedJSON["comparison"] as? [String: Any])?["documents"] as? Int == 5)
+
         // A multiple-choice log has no generations to judge; a log of another model is refused.
         let copa = try CommandLineTool.run(
             ["--task", "copa", "--limit", "2", "--output-dir", out, "--log-samples"], environment: env)
