@@ -58,10 +58,31 @@ public struct Fluency: Sendable, Codable, Equatable {
     public let comparison: Comparison?
     /// The commit of the tool that measured it (the run's own is in the samples log).
     public let gitCommit: String
+    /// Every document's scores, in the log's order: what pooling several logs reads.
+    public let documents: [Document]
 
     enum CodingKeys: String, CodingKey {
-        case task, method, response, baseline, comparison
+        case task, method, response, baseline, comparison, documents
         case samplesFile = "samples_file", modelSHA256 = "model_sha256", gitCommit = "git_commit"
+    }
+
+    /// One continuation under the unsteered model: its summed negative log-likelihood, its
+    /// tokens (0 for an empty continuation), and whether every token was the model's argmax.
+    public struct Score: Sendable, Codable, Equatable {
+        public let nll: Double
+        public let tokens: Int
+        public let greedy: Bool
+
+        static let empty = Score(nll: 0, tokens: 0, greedy: false)
+    }
+
+    public struct Document: Sendable, Codable, Equatable {
+        public let docID: String
+        public let response: Score
+        /// nil when the run had no paired baseline.
+        public let baseline: Score?
+
+        enum CodingKeys: String, CodingKey { case response, baseline, docID = "doc_id" }
     }
 
     /// Scores the generations of the samples log at `path` with `model` (no intervention).
@@ -100,26 +121,49 @@ public struct Fluency: Sendable, Codable, Equatable {
                 instances.append(Instance(docID: sample.docID, request: .loglikelihood(choices: choices), reference: sample.reference))
             }
         }
-        let paired = samples.contains { $0.baseline != nil }
         var scored: [[ChoiceResult]] = []
         try EvaluationLoop(model: model.loaded, batchSize: batchSize).run(instances, interventions: [nil]) { _, responses in
             scored += responses[0].map(\.choiceResults)
             progress(scored.count, instances.count)
         }
-        let empty = ChoiceResult(logprob: 0, isGreedy: false, tokenCount: 0, greedyText: "")
-        let responses = slots.map { slot in slot.response.map { scored[slot.request!][$0] } ?? empty }
-        let response = side(responses)
+        let documents = zip(slots, samples).map { slot, sample in
+            func score(_ index: Int?) -> Score {
+                guard let index, let request = slot.request else { return .empty }
+                let result = scored[request][index]
+                return Score(nll: -result.logprob, tokens: result.tokenCount, greedy: result.isGreedy)
+            }
+            return Document(
+                docID: sample.docID, response: score(slot.response), baseline: sample.baseline == nil ? nil : score(slot.baseline))
+        }
+        return summary(
+            of: documents, samplesFile: (path as NSString).lastPathComponent, task: header.run["task"] ?? "",
+            method: header.run["method"] ?? "", modelSHA256: model.sha256, seed: seed, resamples: resamples,
+            sourceRevision: sourceRevision)
+    }
+
+    /// The documents of several logs as one set (a task group such as ToxiGen's 16 target
+    /// groups): perplexities over all their continuations, the paired comparison over all
+    /// their documents.
+    public static func pooled(_ parts: [Fluency], seed: UInt64 = 1234, resamples: Int = 10_000, sourceRevision: String) -> Fluency {
+        let methods = Set(parts.map(\.method)), models = Set(parts.map(\.modelSHA256))
+        return summary(
+            of: parts.flatMap(\.documents), samplesFile: "\(parts.count) logs", task: "all",
+            method: methods.count == 1 ? methods.first! : methods.sorted().joined(separator: ","),
+            modelSHA256: models.count == 1 ? models.first! : "", seed: seed, resamples: resamples, sourceRevision: sourceRevision)
+    }
+
+    static func summary(
+        of documents: [Document], samplesFile: String, task: String, method: String, modelSHA256: String, seed: UInt64,
+        resamples: Int, sourceRevision: String
+    ) -> Fluency {
+        let paired = documents.contains { $0.baseline != nil }
         var baseline: Side?
         var comparison: Comparison?
         if paired {
-            let baselines = zip(slots, samples).map { slot, sample in
-                sample.baseline == nil ? nil : slot.baseline.map { scored[slot.request!][$0] } ?? empty
-            }
-            baseline = side(baselines.compactMap { $0 })
-            var differences: [Double] = []
-            for (result, other) in zip(responses, baselines) {
-                guard let other, result.tokenCount > 0, other.tokenCount > 0 else { continue }
-                differences.append(-result.logprob / Double(result.tokenCount) + other.logprob / Double(other.tokenCount))
+            baseline = side(documents.compactMap(\.baseline))
+            let differences = documents.compactMap { document -> Double? in
+                guard let other = document.baseline, document.response.tokens > 0, other.tokens > 0 else { return nil }
+                return document.response.nll / Double(document.response.tokens) - other.nll / Double(other.tokens)
             }
             if !differences.isEmpty {
                 let (lower, upper) = PairedBootstrap.percentileInterval(differences: differences, resamples: resamples, seed: seed)
@@ -131,19 +175,20 @@ public struct Fluency: Sendable, Codable, Equatable {
             }
         }
         return Fluency(
-            samplesFile: (path as NSString).lastPathComponent, task: header.run["task"] ?? "", method: header.run["method"] ?? "",
-            modelSHA256: model.sha256, response: response, baseline: baseline, comparison: comparison, gitCommit: sourceRevision)
+            samplesFile: samplesFile, task: task, method: method, modelSHA256: modelSHA256,
+            response: side(documents.map(\.response)), baseline: baseline, comparison: comparison, gitCommit: sourceRevision,
+            documents: documents)
     }
 
-    static func side(_ results: [ChoiceResult]) -> Side {
-        let judged = results.filter { $0.tokenCount > 0 }
-        let tokens = judged.reduce(0) { $0 + $1.tokenCount }
-        let nll = judged.reduce(0.0) { $0 - $1.logprob }
+    static func side(_ scores: [Score]) -> Side {
+        let judged = scores.filter { $0.tokens > 0 }
+        let tokens = judged.reduce(0) { $0 + $1.tokens }
+        let nll = judged.reduce(0.0) { $0 + $1.nll }
         return Side(
-            perplexity: tokens > 0 ? exp(nll / Double(tokens)) : nil, continuations: results.count,
-            empty: results.count - judged.count,
-            meanTokens: results.isEmpty ? 0 : Double(tokens) / Double(results.count),
-            greedyShare: judged.isEmpty ? nil : Double(judged.filter(\.isGreedy).count) / Double(judged.count))
+            perplexity: tokens > 0 ? exp(nll / Double(tokens)) : nil, continuations: scores.count,
+            empty: scores.count - judged.count,
+            meanTokens: scores.isEmpty ? 0 : Double(tokens) / Double(scores.count),
+            greedyShare: judged.isEmpty ? nil : Double(judged.filter(\.greedy).count) / Double(judged.count))
     }
 
     /// `<run>.samples.jsonl` → `<run>.fluency.json`, beside it.

@@ -132,6 +132,20 @@ struct ToxiGenCommandTests {
         #expect((emptiedJSON["response"] as? [String: Any])?["empty"] as? Int == 1, "\(emptiedJSON)")
         #expect((emptiedJSON["baseline"] as? [String: Any])?["perplexity"] as? Double == baselinePerplexity)
         #expect((emptiedJSON["comparison"] as? [String: Any])?["documents"] as? Int == 5)
+        #expect((emptiedJSON["documents"] as? [Any])?.count == 6)
+
+        // Several logs pool into one set: every continuation, every document with both sides.
+        let pooledPath = out + "/pooled.json"
+        let both = try CommandLineTool.run(["fluency", samples, withEmpty, "--pooled", pooledPath], environment: env)
+        #expect(both.status == 0, "\(both.stderr)")
+        let pooled = try #require(try TestPaths.json(pooledPath) as? [String: Any])
+        #expect((pooled["response"] as? [String: Any])?["continuations"] as? Int == 12, "\(pooled)")
+        #expect((pooled["response"] as? [String: Any])?["empty"] as? Int == 1)
+        #expect((pooled["comparison"] as? [String: Any])?["documents"] as? Int == 11)
+        // The same baseline continuations twice: the same perplexity, up to summation order.
+        let pooledBaseline = try #require((pooled["baseline"] as? [String: Any])?["perplexity"] as? Double)
+        #expect(abs(pooledBaseline - baselinePerplexity) < 1e-9 * baselinePerplexity)
+        #expect(both.stdout.contains("| 2 logs | all | caa |"), "\(both.stdout)")
 
         // A multiple-choice log has no generations to judge; a log of another model is refused.
         let copa = try CommandLineTool.run(

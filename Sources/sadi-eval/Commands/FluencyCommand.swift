@@ -20,11 +20,13 @@ struct FluencyCommand: ParsableCommand {
     @Option(help: "Threads.") var threads: Int = Parallel.availableCores
     @Option(name: .customLong("batch-size"), help: "Documents a forward call.") var batchSize: Int = 32
     @Option(help: "Seed of the paired bootstrap.") var seed: UInt64 = 1234
+    @Option(help: "With several logs, also write their pooled figures (the last row) to this JSON file.") var pooled: String?
 
     func validate() throws {
         guard !samples.isEmpty else { throw ValidationError("name at least one samples log (<run>.samples.jsonl)") }
         guard threads > 0 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        if pooled != nil, samples.count < 2 { throw ValidationError("--pooled pools several samples logs; name at least two") }
         for path in samples where !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("\(path): no such samples log; runs keep one with --log-samples")
         }
@@ -37,14 +39,21 @@ struct FluencyCommand: ParsableCommand {
             "| samples | task | method | perplexity | baseline perplexity | Δ log-perplexity [95% CI] | method worse | empty | mean tokens |"
         )
         print("|---|---|---|---:|---:|---|---:|---:|---:|")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var parts: [Fluency] = []
         for path in samples {
             let fluency = try Fluency.measure(
                 samplesAt: path, model: loaded, batchSize: batchSize, seed: seed, sourceRevision: SourceRevision.current,
                 progress: ExperimentReporter.terminal.progress("fluency \((path as NSString).lastPathComponent)"))
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             try AtomicFile.write(try encoder.encode(fluency), to: Fluency.outputPath(forSamples: path))
             print(Self.row(fluency))
+            parts.append(fluency)
+        }
+        if parts.count > 1 {
+            let all = Fluency.pooled(parts, seed: seed, sourceRevision: SourceRevision.current)
+            print(Self.row(all))
+            if let pooled { try AtomicFile.write(try encoder.encode(all), to: pooled) }
         }
     }
 
