@@ -63,27 +63,25 @@ public enum CommandLineTool {
         process.standardOutput = out
         process.standardError = err
         let collected = LockedText()
-        // The handler owns stderr until end of file: it signals then, so no chunk it has taken
-        // from the pipe can still be on its way into `collected` when the text is returned
-        // (taking the handler away after exit lost such a chunk: an empty stderr under load).
+        // One thread reads stderr to its end, chunk after chunk, in order. (A readability
+        // handler may run for two chunks at once: under load the text lost the second half of
+        // "Error: …" when the end of file was seen before that chunk was appended.)
         let drained = DispatchSemaphore(value: 0)
-        err.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            guard !data.isEmpty else {
-                handle.readabilityHandler = nil
-                drained.signal()
-                return
+        let reader = Thread {
+            let handle = err.fileHandleForReading
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                let text = collected.append(String(decoding: data, as: UTF8.self))
+                if let killWhen, killWhen(text), process.isRunning { kill(process.processIdentifier, SIGKILL) }
             }
-            let text = collected.append(String(decoding: data, as: UTF8.self))
-            if let killWhen, killWhen(text), process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            drained.signal()
         }
         try process.run()
+        reader.start()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        if drained.wait(timeout: .now() + 30) == .timedOut {
-            err.fileHandleForReading.readabilityHandler = nil
-            _ = collected.append(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-        }
+        drained.wait()
         let stderr = collected.append("")
         return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: stderr)
     }

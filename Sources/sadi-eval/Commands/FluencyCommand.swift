@@ -35,10 +35,6 @@ struct FluencyCommand: ParsableCommand {
     func run() throws {
         let loaded = try ModelUnderTest.load(
             path: model, threads: threads, digests: DataStore.fromEnvironment(mirror: nil, offline: true).digests)
-        print(
-            "| samples | task | method | perplexity | baseline perplexity | Δ log-perplexity [95% CI] | method worse | empty | mean tokens |"
-        )
-        print("|---|---|---|---:|---:|---|---:|---:|---:|")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var parts: [Fluency] = []
@@ -47,6 +43,12 @@ struct FluencyCommand: ParsableCommand {
                 samplesAt: path, model: loaded, batchSize: batchSize, seed: seed, sourceRevision: SourceRevision.current,
                 progress: ExperimentReporter.terminal.progress("fluency \((path as NSString).lastPathComponent)"))
             try AtomicFile.write(try encoder.encode(fluency), to: Fluency.outputPath(forSamples: path))
+            if parts.isEmpty {
+                print(
+                    "| samples | task | method | perplexity | baseline perplexity | Δ log-perplexity [95% CI] | method worse | empty | mean tokens |"
+                )
+                print("|---|---|---|---:|---:|---|---:|---:|---:|")
+            }
             print(Self.row(fluency))
             parts.append(fluency)
         }
