@@ -8,7 +8,8 @@ import Harness
 /// a perplexity far above the baseline's, on the same prompts.
 ///
 /// Perplexity of a set of continuations is exp(Σ negative log-likelihood / Σ tokens) over the
-/// non-empty ones (an empty continuation has no tokens to judge; they are counted apart). The
+/// non-empty ones (an empty continuation, or one that merges into the context's last token, has
+/// no tokens of its own to judge; they are counted apart as empty). The
 /// paired comparison is over documents where both continuations are non-empty: the
 /// difference of their per-token negative log-likelihoods (log-perplexities), method minus
 /// baseline, with a paired-bootstrap interval.
@@ -112,6 +113,10 @@ public struct Fluency: Sendable, Codable, Equatable {
             var choices: [Choice] = []
             func add(_ continuation: String?) -> Int? {
                 guard let continuation, !continuation.isEmpty else { return nil }
+                // A continuation that merges into the context's last token (a "," after "-")
+                // has no tokens of its own to judge, like an empty one.
+                let request = LoglikelihoodRequest(context: context, continuation: continuation)
+                guard (try? request.encode(with: model.loaded.tokenizer)) != nil else { return nil }
                 choices.append(Choice(context: context, continuation: continuation, text: continuation))
                 return choices.count - 1
             }

@@ -114,24 +114,26 @@ struct ToxiGenCommandTests {
         #expect(json["model_sha256"] as? String == "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53")
         #expect(result.stdout.contains("| caa.first6.pairs8.samples.jsonl | toxigen_women | caa |"), "\(result.stdout)")
 
-        // An empty continuation has no tokens to judge: counted apart, the rest scored as before.
+        // An empty continuation, or "," that merges into the prompt's closing "-", has no tokens
+        // of its own to judge: counted apart, the rest scored as before.
         let withEmpty = out + "/empty.samples.jsonl"
         var lines = try String(contentsOfFile: samples, encoding: .utf8).split(separator: "\n").map(String.init)
-        var second = try #require(try JSONSerialization.jsonObject(with: Data(lines[2].utf8)) as? [String: Any])
-        var response = try #require(second["response"] as? [String: Any])
-        var generation = try #require(response["generation"] as? [String: Any])
-        generation["text"] = ""
-        generation["token_count"] = 0
-        response["generation"] = generation
-        second["response"] = response
-        lines[2] = String(decoding: try JSONSerialization.data(withJSONObject: second), as: UTF8.self)
+        for (line, text) in [(2, ""), (3, ",")] {
+            var sample = try #require(try JSONSerialization.jsonObject(with: Data(lines[line].utf8)) as? [String: Any])
+            var response = try #require(sample["response"] as? [String: Any])
+            var generation = try #require(response["generation"] as? [String: Any])
+            generation["text"] = text
+            response["generation"] = generation
+            sample["response"] = response
+            lines[line] = String(decoding: try JSONSerialization.data(withJSONObject: sample), as: UTF8.self)
+        }
         try (lines.joined(separator: "\n") + "\n").write(toFile: withEmpty, atomically: true, encoding: .utf8)
         let emptied = try CommandLineTool.run(["fluency", withEmpty], environment: env)
         #expect(emptied.status == 0, "\(emptied.stderr)")
         let emptiedJSON = try #require(try TestPaths.json(out + "/empty.fluency.json") as? [String: Any])
-        #expect((emptiedJSON["response"] as? [String: Any])?["empty"] as? Int == 1, "\(emptiedJSON)")
+        #expect((emptiedJSON["response"] as? [String: Any])?["empty"] as? Int == 2, "\(emptiedJSON)")
         #expect((emptiedJSON["baseline"] as? [String: Any])?["perplexity"] as? Double == baselinePerplexity)
-        #expect((emptiedJSON["comparison"] as? [String: Any])?["documents"] as? Int == 5)
+        #expect((emptiedJSON["comparison"] as? [String: Any])?["documents"] as? Int == 4)
         #expect((emptiedJSON["documents"] as? [Any])?.count == 6)
 
         // Several logs pool into one set: every continuation, every document with both sides.
@@ -140,8 +142,8 @@ struct ToxiGenCommandTests {
         #expect(both.status == 0, "\(both.stderr)")
         let pooled = try #require(try TestPaths.json(pooledPath) as? [String: Any])
         #expect((pooled["response"] as? [String: Any])?["continuations"] as? Int == 12, "\(pooled)")
-        #expect((pooled["response"] as? [String: Any])?["empty"] as? Int == 1)
-        #expect((pooled["comparison"] as? [String: Any])?["documents"] as? Int == 11)
+        #expect((pooled["response"] as? [String: Any])?["empty"] as? Int == 2)
+        #expect((pooled["comparison"] as? [String: Any])?["documents"] as? Int == 10)
         // The same baseline continuations twice: the same perplexity, up to summation order.
         let pooledBaseline = try #require((pooled["baseline"] as? [String: Any])?["perplexity"] as? Double)
         #expect(abs(pooledBaseline - baselinePerplexity) < 1e-9 * baselinePerplexity)
