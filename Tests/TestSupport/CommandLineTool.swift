@@ -72,7 +72,7 @@ public enum CommandLineTool {
             while true {
                 let data = handle.availableData
                 if data.isEmpty { break }
-                let text = collected.append(String(decoding: data, as: UTF8.self))
+                let text = collected.append(data)
                 if let killWhen, killWhen(text), process.isRunning { kill(process.processIdentifier, SIGKILL) }
             }
             drained.signal()
@@ -82,20 +82,21 @@ public enum CommandLineTool {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         drained.wait()
-        let stderr = collected.append("")
+        let stderr = collected.append(Data())
         return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: stderr)
     }
 }
 
-/// Text appended from the pipe's reader thread and read by the test.
+/// Bytes appended from the pipe's reader thread and read by the test as text: decoded whole,
+/// since a chunk may end inside a character ("…" split across two reads became two U+FFFD).
 final class LockedText: @unchecked Sendable {
-    private var text = ""
+    private var bytes = Data()
     private let lock = NSLock()
 
-    func append(_ more: String) -> String {
+    func append(_ more: Data) -> String {
         lock.lock()
         defer { lock.unlock() }
-        text += more
-        return text
+        bytes.append(more)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
