@@ -63,9 +63,8 @@ public enum CommandLineTool {
         process.standardOutput = out
         process.standardError = err
         let collected = LockedText()
-        // One thread reads stderr to its end, chunk after chunk, in order. (A readability
-        // handler may run for two chunks at once: under load the text lost the second half of
-        // "Error: …" when the end of file was seen before that chunk was appended.)
+        // One thread reads stderr to its end, chunk after chunk, in order, and the text is
+        // decoded from all the bytes so far (see LockedText).
         let drained = DispatchSemaphore(value: 0)
         let reader = Thread {
             let handle = err.fileHandleForReading
