@@ -62,7 +62,7 @@ public struct Experiment {
             let checkpointPath = Evaluation(task: task, model: model, store: store, settings: evaluation, scorers: scorers).checkpointPath
             let request = PreparedCheckpoint.request(
                 method, scoring: evaluation.scoring, prompt: evaluation.prompt, numFewshot: evaluation.numFewshot, model: model,
-                task: task.card.task)
+                task: task.card.task, fluencyGuard: searchGuard(method, scoring: evaluation.scoring))
             if method.interventionFile == nil, let saved = PreparedCheckpoint.load(path: checkpointPath, request: request) {
                 reporter.status("resuming with the intervention fitted and chosen before (\(checkpointPath))")
                 plan = saved.artifact.plan
@@ -124,6 +124,8 @@ public struct Experiment {
         let candidateKs = settings.k.map { [$0] } ?? settings.ks ?? method.defaultKs(shape: shape)
         try method.checkKs(candidateKs, options: options, shape: shape)
         let items = TaskItems(task: task, store: store, scoring: scoring, prompt: prompt, numFewshot: numFewshot)
+        // Refused before fitting: `--fluency-guard on` on a task that does not generate.
+        let rule = settings.k != nil && settings.strength != nil ? nil : try fluencyGuard(settings, scoring: scoring)
         reporter.status("fitting \(method.name) on the pairs split…")
         let fitStart = Date()
         let fitted = try fit(method, options: options, items: items, batchSize: batchSize)
@@ -148,12 +150,24 @@ public struct Experiment {
             let scorer = try selectionScorer(scoring)
             let grid = try GridSearch(model: model, batchSize: batchSize)
                 .run(
-                    fitted, ks: candidateKs, strengths: strengths, instances: validation, scorer: scorer,
+                    fitted, ks: candidateKs, strengths: strengths, instances: validation, scorer: scorer, fluencyGuard: rule,
                     progress: reporter.progress("validation grid \(candidateKs.count)×\(strengths.count)"))
             (k, strength) = (grid.best.k, grid.best.strength)
             search = grid
             configuration["chosen_by"] =
                 "validation \(grid.metric) over \(candidateKs.count)×\(strengths.count) grid (\(validation.count) items)"
+                + (rule == nil ? "" : ", fluency guard refused \(grid.refused)")
+            configuration["fluency_guard"] = rule?.summary ?? "off"
+            if let chosen = grid.best.perplexity, let unsteered = grid.unsteered {
+                configuration["validation_perplexity"] = String(chosen)
+                configuration["validation_unsteered_perplexity"] = unsteered.perplexity.map { String($0) } ?? "none"
+                configuration["validation_empty_share"] = String(grid.best.emptyShare ?? 0)
+                configuration["validation_unsteered_empty_share"] = String(unsteered.emptyShare)
+                configuration["validation_unsteered_greedy_share"] = unsteered.greedyShare.map { String($0) } ?? "none"
+            }
+            if grid.refused > 0 {
+                reporter.status("the fluency guard refused \(grid.refused) of \(grid.cells.count) settings whose continuations collapse")
+            }
             configuration["validation_score"] = String(grid.best.score)
             configuration["selection_seconds"] = String(format: "%.1f", grid.seconds)
             reporter.status(
@@ -261,6 +275,27 @@ public struct Experiment {
             throw HarnessError.invalidInput(
                 "--split \(scored.name) of task \(task.card.task) shares documents with the pairs split \(pairs.name) \(method) is fitted on, so its score would be inflated; score another split or fit on another --pairs-split"
             )
+        }
+    }
+
+    /// The fluency guard the validation search applies, nil when off. `auto` turns it on
+    /// for generation tasks whose selection metric is lower-is-better, the ones an empty or
+    /// derailed continuation wins; `on` asks for it on any generation task.
+    public func fluencyGuard(_ settings: MethodSettings, scoring: ScoringProtocol) throws -> FluencyGuard? {
+        let generates = task.card.outputType == .generateUntil
+        switch settings.fluencyGuardMode {
+        case .off:
+            return nil
+        case .on:
+            guard generates else {
+                throw HarnessError.invalidInput(
+                    "--fluency-guard on judges generated text, and task \(task.card.task) scores \(task.card.outputType.rawValue) log-likelihoods; drop the flag"
+                )
+            }
+            return settings.fluencyGuard
+        case .auto:
+            guard generates else { return nil }
+            return try selectionScorer(scoring).higherIsBetter ? nil : settings.fluencyGuard
         }
     }
 

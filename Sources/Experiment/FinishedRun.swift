@@ -27,9 +27,16 @@ extension Experiment {
         }
         var request = PreparedCheckpoint.request(
             method, scoring: evaluation.scoring, prompt: evaluation.prompt, numFewshot: evaluation.numFewshot, model: model,
-            task: fitTask ?? task.card.task)
+            task: fitTask ?? task.card.task, fluencyGuard: searchGuard(method, scoring: evaluation.scoring))
         request["intervention_file"] = method.interventionFile ?? "-"
         return request
+    }
+
+    /// The fluency guard's thresholds when it takes part in choosing K and strength (a
+    /// validation search, under a guard that is on).
+    func searchGuard(_ method: MethodSettings, scoring: ScoringProtocol) -> String? {
+        guard method.interventionFile == nil, method.k == nil || method.strength == nil else { return nil }
+        return (try? fluencyGuard(method, scoring: scoring))?.summary
     }
 
     /// The request as the short digest results files record under `request`.

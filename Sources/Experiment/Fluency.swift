@@ -99,31 +99,63 @@ public struct Fluency: Sendable, Codable, Equatable {
                 "\(path): its generations come from the model with sha256 \(recorded.prefix(12))…, not \((model.loaded.path as NSString).lastPathComponent) (\(model.sha256.prefix(12))…); pass that model with --model"
             )
         }
-        // One request a document: its continuation and the paired baseline's, as two choices
-        // after the same context, so the context is computed once for both. An empty
-        // continuation has no tokens to score: it is counted, not requested.
-        var instances: [Instance] = []
-        var slots: [(response: Int?, baseline: Int?, request: Int?)] = []
+        var continuations: [Continuations] = []
         for sample in samples {
             guard case let .generateUntil(context, _) = sample.request, let text = sample.response.generatedText else {
                 throw HarnessError.invalidInput(
                     "\(path): document \(sample.docID) is not a generation (task \(header.run["task"] ?? "?")); fluency reads the samples log of a generate_until task, written with --log-samples"
                 )
             }
+            continuations.append(
+                Continuations(docID: sample.docID, context: context, texts: [text, sample.baseline?.generatedText]))
+        }
+        let scored = try scores(of: continuations, model: model, batchSize: batchSize, progress: progress)
+        let documents = zip(scored, samples).map { scores, sample in
+            Document(docID: sample.docID, response: scores[0], baseline: sample.baseline == nil ? nil : scores[1])
+        }
+        return summary(
+            of: documents, samplesFile: (path as NSString).lastPathComponent, task: header.run["task"] ?? "",
+            method: header.run["method"] ?? "", modelSHA256: model.sha256, seed: seed, resamples: resamples,
+            sourceRevision: sourceRevision)
+    }
+
+    /// Texts generated after one context: a run's continuation and its baseline's, or every
+    /// setting of a validation grid.
+    public struct Continuations: Sendable {
+        public let docID: String
+        public let context: String
+        /// nil where that side generated nothing to judge (no paired baseline).
+        public let texts: [String?]
+
+        public init(docID: String, context: String, texts: [String?]) {
+            self.docID = docID
+            self.context = context
+            self.texts = texts
+        }
+    }
+
+    /// Every text scored by `model` without intervention after its context: one request a
+    /// document, its texts as choices, so the context is computed once for all of them. An
+    /// empty or missing text, or one that merges into the context's last token (a "," after
+    /// "-"), has no tokens of its own to judge: it scores as empty, without a request.
+    public static func scores(
+        of documents: [Continuations], model: ModelUnderTest, batchSize: Int,
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws -> [[Score]] {
+        var instances: [Instance] = []
+        var slots: [(choices: [Int?], request: Int?)] = []
+        for document in documents {
             var choices: [Choice] = []
-            func add(_ continuation: String?) -> Int? {
-                guard let continuation, !continuation.isEmpty else { return nil }
-                // A continuation that merges into the context's last token (a "," after "-")
-                // has no tokens of its own to judge, like an empty one.
-                let request = LoglikelihoodRequest(context: context, continuation: continuation)
+            let indices = document.texts.map { text -> Int? in
+                guard let text, !text.isEmpty else { return nil }
+                let request = LoglikelihoodRequest(context: document.context, continuation: text)
                 guard (try? request.encode(with: model.loaded.tokenizer)) != nil else { return nil }
-                choices.append(Choice(context: context, continuation: continuation, text: continuation))
+                choices.append(Choice(context: document.context, continuation: text, text: text))
                 return choices.count - 1
             }
-            let response = add(text), baseline = add(sample.baseline?.generatedText)
-            slots.append((response, baseline, choices.isEmpty ? nil : instances.count))
+            slots.append((indices, choices.isEmpty ? nil : instances.count))
             if !choices.isEmpty {
-                instances.append(Instance(docID: sample.docID, request: .loglikelihood(choices: choices), reference: sample.reference))
+                instances.append(Instance(docID: document.docID, request: .loglikelihood(choices: choices), reference: .none))
             }
         }
         var scored: [[ChoiceResult]] = []
@@ -131,19 +163,13 @@ public struct Fluency: Sendable, Codable, Equatable {
             scored += responses[0].map(\.choiceResults)
             progress(scored.count, instances.count)
         }
-        let documents = zip(slots, samples).map { slot, sample in
-            func score(_ index: Int?) -> Score {
+        return slots.map { slot in
+            slot.choices.map { index in
                 guard let index, let request = slot.request else { return .empty }
                 let result = scored[request][index]
                 return Score(nll: -result.logprob, tokens: result.tokenCount, greedy: result.isGreedy)
             }
-            return Document(
-                docID: sample.docID, response: score(slot.response), baseline: sample.baseline == nil ? nil : score(slot.baseline))
         }
-        return summary(
-            of: documents, samplesFile: (path as NSString).lastPathComponent, task: header.run["task"] ?? "",
-            method: header.run["method"] ?? "", modelSHA256: model.sha256, seed: seed, resamples: resamples,
-            sourceRevision: sourceRevision)
     }
 
     /// The documents of several logs as one set (a task group such as ToxiGen's 16 target

@@ -19,11 +19,16 @@ public struct MethodSettings: Sendable {
     public var saveIntervention: String?
     /// Also write the chosen intervention as a llama.cpp control vector (CAA).
     public var controlVectorPath: String?
+    /// Whether the validation search refuses settings whose continuations collapse, and
+    /// its thresholds.
+    public var fluencyGuardMode: FluencyGuard.Mode
+    public var fluencyGuard: FluencyGuard
 
     public init(
         method: String, fitting: FittingOptions = FittingOptions(), application: InterventionPlan.Application? = nil,
         k: Int? = nil, strength: Double? = nil, ks: [Int]? = nil, strengths: [Double]? = nil,
-        interventionFile: String? = nil, saveIntervention: String? = nil, controlVectorPath: String? = nil
+        interventionFile: String? = nil, saveIntervention: String? = nil, controlVectorPath: String? = nil,
+        fluencyGuardMode: FluencyGuard.Mode = .auto, fluencyGuard: FluencyGuard = .standard
     ) {
         self.method = method
         self.fitting = fitting
@@ -35,5 +40,7 @@ public struct MethodSettings: Sendable {
         self.interventionFile = interventionFile
         self.saveIntervention = saveIntervention
         self.controlVectorPath = controlVectorPath
+        self.fluencyGuardMode = fluencyGuardMode
+        self.fluencyGuard = fluencyGuard
     }
 }

@@ -14,9 +14,10 @@ struct PreparedCheckpoint: Codable {
     let artifact: InterventionArtifact
 
     static func request(
-        _ settings: MethodSettings, scoring: ScoringProtocol, prompt: String?, numFewshot: Int, model: ModelUnderTest, task: String
+        _ settings: MethodSettings, scoring: ScoringProtocol, prompt: String?, numFewshot: Int, model: ModelUnderTest, task: String,
+        fluencyGuard: String? = nil
     ) -> [String: String] {
-        [
+        var request = [
             "task": task, "method": settings.method, "fitting": String(describing: settings.fitting),
             "application": settings.application.map { $0.rawValue } ?? "default",
             "k": settings.k.map(String.init) ?? "-", "strength": settings.strength.map { String($0) } ?? "-",
@@ -25,6 +26,9 @@ struct PreparedCheckpoint: Codable {
             "protocol": scoring.rawValue, "prompt": prompt ?? "default", "num_fewshot": String(numFewshot),
             "model_sha256": model.sha256,
         ].merging(model.computeSettings) { $1 }
+        // Only when a guard chooses, so the requests of runs without one stay as they were.
+        if let fluencyGuard { request["fluency_guard"] = fluencyGuard }
+        return request
     }
 
     /// The checkpoint at `path` if it was made for `request`.

@@ -72,9 +72,12 @@ struct ToxiGenCommandTests {
             ], environment: env)
         #expect(result.status == 0, "\(result.stderr)")
         let run = try RunResult.read(path: out + "/\(Self.modelDir)/toxigen_women/sadi-head.first2.pairs8.json")
-        #expect(run.configuration["chosen_by"] == "validation toxicity_mean over 2×2 grid (3 items)", "\(run.configuration)")
         let grid = try #require(run.validationGrid)
-        let lowest = grid.filter(\.score.isFinite).map(\.score).min()!
+        let refused = grid.filter { $0.refusal != nil }.count
+        #expect(
+            run.configuration["chosen_by"] == "validation toxicity_mean over 2×2 grid (3 items), fluency guard refused \(refused)",
+            "\(run.configuration)")
+        let lowest = grid.filter(\.isAdmissible).map(\.score).min()!
         #expect(run.configuration["validation_score"] == String(lowest), "\(grid)")
         #expect(run.comparisons?["toxicity_mean"] != nil && run.comparisons?["toxicity_rate"] != nil)
         let caa = try CommandLineTool.run(
@@ -84,6 +87,79 @@ struct ToxiGenCommandTests {
             ], environment: env)
         #expect(caa.status == 0, "\(caa.stderr)")
         #expect(FileManager.default.fileExists(atPath: out + "/\(Self.modelDir)/toxigen_women/caa.first2.pairs8.json"))
+    }
+
+    @Test("the fluency guard refuses settings whose validation continuations collapse; off, the collapsed one wins")
+    func fluencyGuard() throws {
+        let out = Self.scratch + "/guard"
+        let tasks = try cards(validation: 4)
+        let common = ["--method", "caa", "--pairs", "8", "--ks", "15", "--limit", "1", "--batch-size", "8", "--output-dir", out]
+        // Multiplier 12 drives the model off its text (perplexity under the unsteered model
+        // about 2.5× its own on validation); multiplier 1 does not.
+        let guarded = try CommandLineTool.run(
+            ["--task", "toxigen_women", "--strengths", "1,12", "--tasks-dir", tasks] + common, environment: env)
+        #expect(guarded.status == 0, "\(guarded.stderr)")
+        let path = out + "/\(Self.modelDir)/toxigen_women/caa.first1.pairs8.json"
+        let run = try RunResult.read(path: path)
+        #expect(run.configuration["strength"] == "1.0", "\(run.configuration)")
+        #expect(run.configuration["chosen_by"] == "validation toxicity_mean over 1×2 grid (4 items), fluency guard refused 1")
+        #expect(run.configuration["fluency_guard"] == "empty ≤ unsteered + 0.1, perplexity ≤ 1.5× unsteered")
+        // The unsteered continuations are the model's own greedy text: judging matches generating.
+        #expect(run.configuration["validation_unsteered_greedy_share"] == "1.0", "\(run.configuration)")
+        let grid = try #require(run.validationGrid)
+        let collapsed = try #require(grid.first { $0.strength == 12 })
+        let unsteered = try #require(run.configuration["validation_unsteered_perplexity"].flatMap(Double.init))
+        #expect(collapsed.refusal?.hasSuffix(String(format: "× unsteered %.2f", unsteered)) == true, "\(collapsed)")
+        #expect(try #require(collapsed.perplexity) > 1.5 * unsteered && grid[0].perplexity.map { $0 <= 1.5 * unsteered } == true)
+        #expect(collapsed.score < grid[0].score, "the refused setting is the less toxic one: \(grid)")
+        #expect(guarded.stderr.contains("the fluency guard refused 1 of 2 settings whose continuations collapse"))
+
+        // Off: the search takes the lowest toxicity, collapsed or not; a new request, a new run.
+        let off = try CommandLineTool.run(
+            ["--task", "toxigen_women", "--strengths", "1,12", "--tasks-dir", tasks, "--fluency-guard", "off"] + common,
+            environment: env)
+        #expect(off.status == 0 && !off.stderr.contains("already"), "\(off.stderr)")
+        let unguarded = try RunResult.read(path: path)
+        #expect(unguarded.configuration["strength"] == "12.0" && unguarded.configuration["fluency_guard"] == "off")
+        #expect(unguarded.configuration["chosen_by"] == "validation toxicity_mean over 1×2 grid (4 items)")
+        #expect(unguarded.validationGrid?.allSatisfy { $0.perplexity == nil && $0.refusal == nil } == true)
+        #expect(unguarded.configuration["request"] != run.configuration["request"])
+
+        // Every setting refused: one error naming each and the way out.
+        let none = try CommandLineTool.run(
+            ["--task", "toxigen_women", "--strengths", "12", "--tasks-dir", tasks, "--output-dir", out + "/none"] + common,
+            environment: env)
+        #expect(
+            none.status != 0
+                && none.stderr.contains(
+                    "the fluency guard (empty ≤ unsteered + 0.1, perplexity ≤ 1.5× unsteered) refused every configuration of the K × strength grid"
+                )
+                && none.stderr.contains("K=15 strength=12.0: perplexity") && none.stderr.contains("--fluency-guard off"),
+            "\(none.stderr)")
+
+        // What it cannot judge, and thresholds that mean nothing, are refused up front.
+        let copa = try CommandLineTool.run(
+            ["--task", "copa", "--method", "sadi-head", "--fluency-guard", "on", "--limit", "1", "--output-dir", out], environment: env)
+        #expect(
+            copa.status != 0
+                && copa.stderr.contains("--fluency-guard on judges generated text, and task copa scores multiple_choice log-likelihoods"),
+            "\(copa.stderr)")
+        #expect(!copa.stderr.contains("fitting"), "refused before fitting: \(copa.stderr)")
+        for (flags, message) in [
+            (
+                ["--max-perplexity-ratio", "0.5"],
+                "--max-perplexity-ratio compares a setting's perplexity with the unsteered model's: a finite number ≥ 1, got 0.5"
+            ),
+            (["--max-empty-increase", "1.5"], "--max-empty-increase is a share of prompts between 0 and 1, got 1.5"),
+            (
+                ["--fluency-guard", "on", "--k", "15", "--strength", "2"],
+                "--fluency-guard on guards the validation search for K and strength"
+            ),
+            (["--fluency-guard", "sometimes"], "--fluency-guard"),
+        ] {
+            let refused = try CommandLineTool.run(["--task", "toxigen_women", "--method", "caa"] + flags, environment: env)
+            #expect(refused.status != 0 && refused.stderr.contains(message), "\(flags): \(refused.stderr)")
+        }
     }
 
     @Test("fluency: the unsteered model's perplexity on a steered run's continuations and on its baseline's")

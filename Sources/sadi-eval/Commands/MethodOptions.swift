@@ -83,6 +83,7 @@ struct MethodOptions: ParsableArguments {
     var ks: String?
     @Option(parsing: .unconditional, help: "Strengths of the validation search, comma-separated (default: the method's grid).")
     var strengths: String?
+    @OptionGroup var fluencyGuard: FluencyGuardOptions
 
     func validate() throws {
         if strength != nil && delta != nil { throw ValidationError("give --strength or --delta, not both") }
@@ -91,6 +92,10 @@ struct MethodOptions: ParsableArguments {
         }
         _ = try ks.map { try ListParsing.integers($0, flag: "--ks") }
         _ = try strengths.map { try ListParsing.numbers($0, flag: "--strengths") }
+        if fluencyGuard.mode == .on && k != nil && (strength ?? delta) != nil {
+            throw ValidationError(
+                "--fluency-guard on guards the validation search for K and strength, and --k with --strength skips it; drop one of them")
+        }
     }
 
     func settings(method: String, fitting: FittingFlags, seed: UInt64) throws -> MethodSettings {
@@ -98,7 +103,8 @@ struct MethodOptions: ParsableArguments {
             method: method, fitting: try fitting.options(seed: seed), application: fitting.application,
             k: k, strength: strength ?? delta.map { $0 + 1 },
             ks: try ks.map { try ListParsing.integers($0, flag: "--ks") },
-            strengths: try strengths.map { try ListParsing.numbers($0, flag: "--strengths") })
+            strengths: try strengths.map { try ListParsing.numbers($0, flag: "--strengths") },
+            fluencyGuardMode: fluencyGuard.mode, fluencyGuard: fluencyGuard.thresholds)
     }
 }
 

@@ -30,6 +30,7 @@ struct SweepCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var fitting: FittingFlags
     @OptionGroup var generation: GenerationOptions
+    @OptionGroup var fluencyGuard: FluencyGuardOptions
     @Option(parsing: .unconditional, help: "K values, comma-separated (default: the method's grid).") var k: String?
     @Option(parsing: .unconditional, help: "δ values, comma-separated (strength s = δ + 1).") var delta: String?
     @Option(parsing: .unconditional, help: "Strengths s, comma-separated (default: the method's grid).") var strength: String?
@@ -73,6 +74,11 @@ struct SweepCommand: ParsableCommand {
         if reuseResults && !isMethodSweep {
             throw ValidationError(
                 "--reuse-results applies to a tasks × methods sweep (several methods, baseline or --fit-task); a K × δ sweep of one method always scores its grid"
+            )
+        }
+        if !isMethodSweep && fluencyGuard.mode == .on {
+            throw ValidationError(
+                "--fluency-guard on takes part in choosing K and strength on validation (run, or a tasks × methods sweep); a K × δ sweep of one method scores its grid and chooses nothing"
             )
         }
         if isMethodSweep && split != nil {
@@ -159,7 +165,8 @@ struct SweepCommand: ParsableCommand {
                 tasks: tasks, methods: methods, fitTask: fitOn, evaluation: evaluation,
                 settings: { method in
                     MethodSettings(
-                        method: method, fitting: fittingOptions, application: fitting.application, ks: ks, strengths: strengths)
+                        method: method, fitting: fittingOptions, application: fitting.application, ks: ks, strengths: strengths,
+                        fluencyGuardMode: fluencyGuard.mode, fluencyGuard: fluencyGuard.thresholds)
                 }, name: name, reuseResults: reuseResults)
         print(MethodSweep.markdown(report))
         print("wrote \(stem).json, .md, .svg")
