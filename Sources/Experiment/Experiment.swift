@@ -158,8 +158,8 @@ public struct Experiment {
                 "validation \(grid.metric) over \(candidateKs.count)×\(strengths.count) grid (\(validation.count) items)"
                 + (rule == nil ? "" : ", fluency guard refused \(grid.refused)")
             configuration["fluency_guard"] = rule?.summary ?? "off"
-            if let chosen = grid.best.perplexity, let unsteered = grid.unsteered {
-                configuration["validation_perplexity"] = String(chosen)
+            if let unsteered = grid.unsteered {
+                configuration["validation_perplexity"] = grid.best.perplexity.map { String($0) } ?? "none"
                 configuration["validation_unsteered_perplexity"] = unsteered.perplexity.map { String($0) } ?? "none"
                 configuration["validation_empty_share"] = String(grid.best.emptyShare ?? 0)
                 configuration["validation_unsteered_empty_share"] = String(unsteered.emptyShare)
@@ -170,10 +170,17 @@ public struct Experiment {
             }
             configuration["validation_score"] = String(grid.best.score)
             configuration["selection_seconds"] = String(format: "%.1f", grid.seconds)
+            var judged = ""
+            if let unsteered = grid.unsteered {
+                func shown(_ perplexity: Double?) -> String { perplexity.map { String(format: "%.2f", $0) } ?? "none" }
+                judged = String(
+                    format: "; perplexity %@ vs unsteered %@, %.0f%% empty vs %.0f%%", shown(grid.best.perplexity),
+                    shown(unsteered.perplexity), 100 * (grid.best.emptyShare ?? 0), 100 * unsteered.emptyShare)
+            }
             reporter.status(
                 String(
-                    format: "chose K=%d strength=%g (validation %@ %.3f) in %.1f s", k, strength, grid.metric,
-                    grid.best.score, grid.seconds))
+                    format: "chose K=%d strength=%g (validation %@ %.3f%@) in %.1f s", k, strength, grid.metric,
+                    grid.best.score, judged, grid.seconds))
         }
         configuration["k"] = String(k)
         configuration["strength"] = String(strength)

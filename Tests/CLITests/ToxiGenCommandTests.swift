@@ -113,6 +113,10 @@ struct ToxiGenCommandTests {
         #expect(try #require(collapsed.perplexity) > 1.5 * unsteered && grid[0].perplexity.map { $0 <= 1.5 * unsteered } == true)
         #expect(collapsed.score < grid[0].score, "the refused setting is the less toxic one: \(grid)")
         #expect(guarded.stderr.contains("the fluency guard refused 1 of 2 settings whose continuations collapse"))
+        #expect(guarded.stderr.contains("chose K=15 strength=1 (validation toxicity_mean "), "\(guarded.stderr)")
+        #expect(
+            guarded.stderr.contains(
+                String(format: "; perplexity %.2f vs unsteered %.2f, 0%% empty vs 0%%)", grid[0].perplexity ?? 0, unsteered)))
 
         // Off: the search takes the lowest toxicity, collapsed or not; a new request, a new run.
         let off = try CommandLineTool.run(
