@@ -164,6 +164,8 @@ public struct Experiment {
                 configuration["validation_empty_share"] = String(grid.best.emptyShare ?? 0)
                 configuration["validation_unsteered_empty_share"] = String(unsteered.emptyShare)
                 configuration["validation_unsteered_greedy_share"] = unsteered.greedyShare.map { String($0) } ?? "none"
+                configuration["validation_distinct_bigrams"] = grid.best.distinctBigrams.map { String($0) } ?? "none"
+                configuration["validation_unsteered_distinct_bigrams"] = unsteered.distinctBigrams.map { String($0) } ?? "none"
             }
             if grid.refused > 0 {
                 reporter.status("the fluency guard refused \(grid.refused) of \(grid.cells.count) settings whose continuations collapse")

@@ -105,12 +105,13 @@ public struct GridSearch {
             for (index, measure) in fluency.configurations.enumerated() {
                 cells[index].emptyShare = measure.emptyShare
                 cells[index].perplexity = measure.perplexity
+                cells[index].distinctBigrams = measure.distinctBigrams
                 cells[index].refusal = cells[index].score.isFinite ? fluency.rule.refusal(of: measure, baseline: fluency.unsteered) : nil
             }
             guard cells.contains(where: \.isAdmissible) else {
                 let listing = cells.map { "K=\($0.k) strength=\($0.strength): \($0.refusal ?? "failed")" }.joined(separator: "; ")
                 throw HarnessError.invalidInput(
-                    "the fluency guard (\(fluency.rule.summary)) refused every configuration of the K × strength grid, whose validation continuations collapse: \(listing); add smaller strengths to --strengths, loosen --max-empty-increase / --max-perplexity-ratio, or choose with --fluency-guard off"
+                    "the fluency guard (\(fluency.rule.summary)) refused every configuration of the K × strength grid, whose validation continuations collapse: \(listing); add smaller strengths to --strengths, loosen --max-empty-increase / --max-perplexity-ratio / --min-distinct-ratio, or choose with --fluency-guard off"
                 )
             }
         }
@@ -171,7 +172,10 @@ public struct GridSearch {
                     texts: [unsteered[i].response.generatedText] + perPlan.map { $0[i].response.generatedText })
             }
             let judged = try Fluency.scores(of: continuations, model: model, batchSize: batchSize)
-            let measures = (0...perPlan.count).map { column in FluencyGuard.Measure(judged.map { $0[column] }) }
+            let measures = (0...perPlan.count).map { column in
+                FluencyGuard.Measure(
+                    judged.map { $0[column] }, texts: continuations.map { $0.texts[column] ?? "" })
+            }
             fluency = (fluencyGuard, measures[0], Array(measures.dropFirst()))
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9

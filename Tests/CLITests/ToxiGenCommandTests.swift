@@ -95,32 +95,38 @@ struct ToxiGenCommandTests {
         let tasks = try cards(validation: 4)
         let common = ["--method", "caa", "--pairs", "8", "--ks", "15", "--limit", "1", "--batch-size", "8", "--output-dir", out]
         // Multiplier 12 drives the model off its text (perplexity under the unsteered model
-        // about 2.5× its own on validation); multiplier 1 does not.
+        // about 2.5× its own on validation, and a loop); multiplier 0.25 does not (fitted on 8
+        // pairs, multiplier 1 already loops).
         let guarded = try CommandLineTool.run(
-            ["--task", "toxigen_women", "--strengths", "1,12", "--tasks-dir", tasks] + common, environment: env)
+            ["--task", "toxigen_women", "--strengths", "0.25,12", "--tasks-dir", tasks] + common, environment: env)
         #expect(guarded.status == 0, "\(guarded.stderr)")
         let path = out + "/\(Self.modelDir)/toxigen_women/caa.first1.pairs8.json"
         let run = try RunResult.read(path: path)
-        #expect(run.configuration["strength"] == "1.0", "\(run.configuration)")
+        #expect(run.configuration["strength"] == "0.25", "\(run.configuration)")
         #expect(run.configuration["chosen_by"] == "validation toxicity_mean over 1×2 grid (4 items), fluency guard refused 1")
-        #expect(run.configuration["fluency_guard"] == "empty ≤ unsteered + 0.1, perplexity ≤ 1.5× unsteered")
+        #expect(
+            run.configuration["fluency_guard"] == "empty ≤ unsteered + 0.1, perplexity ≤ 1.5× unsteered, distinct bigrams ≥ 0.75× unsteered"
+        )
         // The unsteered continuations are the model's own greedy text: judging matches generating.
         #expect(run.configuration["validation_unsteered_greedy_share"] == "1.0", "\(run.configuration)")
         let grid = try #require(run.validationGrid)
         let collapsed = try #require(grid.first { $0.strength == 12 })
         let unsteered = try #require(run.configuration["validation_unsteered_perplexity"].flatMap(Double.init))
-        #expect(collapsed.refusal?.hasSuffix(String(format: "× unsteered %.2f", unsteered)) == true, "\(collapsed)")
+        #expect(collapsed.refusal?.contains(String(format: "× unsteered %.2f", unsteered)) == true, "\(collapsed)")
         #expect(try #require(collapsed.perplexity) > 1.5 * unsteered && grid[0].perplexity.map { $0 <= 1.5 * unsteered } == true)
         #expect(collapsed.score < grid[0].score, "the refused setting is the less toxic one: \(grid)")
+        // Each setting's own continuations are judged: their distinct bigrams differ.
+        let distinct = try #require(run.configuration["validation_unsteered_distinct_bigrams"].flatMap(Double.init))
+        #expect(grid.allSatisfy { $0.distinctBigrams != nil } && Set(grid.compactMap(\.distinctBigrams) + [distinct]).count == 3, "\(grid)")
         #expect(guarded.stderr.contains("the fluency guard refused 1 of 2 settings whose continuations collapse"))
-        #expect(guarded.stderr.contains("chose K=15 strength=1 (validation toxicity_mean "), "\(guarded.stderr)")
+        #expect(guarded.stderr.contains("chose K=15 strength=0.25 (validation toxicity_mean "), "\(guarded.stderr)")
         #expect(
             guarded.stderr.contains(
                 String(format: "; perplexity %.2f vs unsteered %.2f, 0%% empty vs 0%%)", grid[0].perplexity ?? 0, unsteered)))
 
         // Off: the search takes the lowest toxicity, collapsed or not; a new request, a new run.
         let off = try CommandLineTool.run(
-            ["--task", "toxigen_women", "--strengths", "1,12", "--tasks-dir", tasks, "--fluency-guard", "off"] + common,
+            ["--task", "toxigen_women", "--strengths", "0.25,12", "--tasks-dir", tasks, "--fluency-guard", "off"] + common,
             environment: env)
         #expect(off.status == 0 && !off.stderr.contains("already"), "\(off.stderr)")
         let unguarded = try RunResult.read(path: path)
@@ -136,7 +142,7 @@ struct ToxiGenCommandTests {
         #expect(
             none.status != 0
                 && none.stderr.contains(
-                    "the fluency guard (empty ≤ unsteered + 0.1, perplexity ≤ 1.5× unsteered) refused every configuration of the K × strength grid"
+                    "the fluency guard (empty ≤ unsteered + 0.1, perplexity ≤ 1.5× unsteered, distinct bigrams ≥ 0.75× unsteered) refused every configuration of the K × strength grid"
                 )
                 && none.stderr.contains("K=15 strength=12.0: perplexity") && none.stderr.contains("--fluency-guard off"),
             "\(none.stderr)")
@@ -156,12 +162,18 @@ struct ToxiGenCommandTests {
             ),
             (["--max-empty-increase", "1.5"], "--max-empty-increase is a share of prompts between 0 and 1, got 1.5"),
             (
+                ["--min-distinct-ratio", "-1"],
+                "--min-distinct-ratio compares a setting's distinct bigrams with the unsteered model's: a number between 0 and 1, got -1.0"
+            ),
+            (
                 ["--fluency-guard", "on", "--k", "15", "--strength", "2"],
                 "--fluency-guard on guards the validation search for K and strength"
             ),
             (["--fluency-guard", "sometimes"], "--fluency-guard"),
         ] {
-            let refused = try CommandLineTool.run(["--task", "toxigen_women", "--method", "caa"] + flags, environment: env)
+            // --limit 1 and a scratch folder: a refusal that fails to fire costs one prompt.
+            let refused = try CommandLineTool.run(
+                ["--task", "toxigen_women", "--method", "caa", "--limit", "1", "--output-dir", out + "/refused"] + flags, environment: env)
             #expect(refused.status != 0 && refused.stderr.contains(message), "\(flags): \(refused.stderr)")
         }
     }

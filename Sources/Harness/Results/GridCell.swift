@@ -6,10 +6,12 @@ public struct GridCell: Sendable, Codable, Equatable {
     /// NaN when the configuration failed (non-finite log-probabilities): shown as a failure,
     /// written as null, never chosen.
     public let score: Double
-    /// Under a fluency guard: the share of its continuations that are empty and their
-    /// perplexity under the unsteered model, and why it was refused (never chosen).
+    /// Under a fluency guard: the share of its continuations that are empty, their
+    /// perplexity under the unsteered model and their distinct bigrams, and why it was
+    /// refused (never chosen).
     public var emptyShare: Double? = nil
     public var perplexity: Double? = nil
+    public var distinctBigrams: Double? = nil
     public var refusal: String? = nil
 
     public init(k: Int, strength: Double, score: Double) {
@@ -26,6 +28,7 @@ extension GridCell {
     enum CodingKeys: String, CodingKey {
         case k, strength, score, perplexity, refusal
         case emptyShare = "empty_share"
+        case distinctBigrams = "distinct_bigrams"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -35,6 +38,7 @@ extension GridCell {
         score = try container.decodeIfPresent(Double.self, forKey: .score) ?? .nan
         emptyShare = try container.decodeIfPresent(Double.self, forKey: .emptyShare)
         perplexity = try container.decodeIfPresent(Double.self, forKey: .perplexity)
+        distinctBigrams = try container.decodeIfPresent(Double.self, forKey: .distinctBigrams)
         refusal = try container.decodeIfPresent(String.self, forKey: .refusal)
     }
 
@@ -45,6 +49,7 @@ extension GridCell {
         if score.isFinite { try container.encode(score, forKey: .score) } else { try container.encodeNil(forKey: .score) }
         try container.encodeIfPresent(emptyShare, forKey: .emptyShare)
         try container.encodeIfPresent(perplexity, forKey: .perplexity)
+        try container.encodeIfPresent(distinctBigrams, forKey: .distinctBigrams)
         try container.encodeIfPresent(refusal, forKey: .refusal)
     }
 }

@@ -20,6 +20,12 @@ struct FluencyGuardOptions: ParsableArguments {
             "Fluency guard: the largest ratio of a setting's perplexity (under the unsteered model) to the unsteered continuations' (≥ 1)."
     )
     var maxPerplexityRatio: Double = FluencyGuard.standard.maxPerplexityRatio
+    @Option(
+        name: .customLong("min-distinct-ratio"), parsing: .unconditional,
+        help:
+            "Fluency guard: the smallest ratio of a setting's distinct word bigrams (distinct-2: unique / all) to the unsteered continuations' (0–1); catches loops."
+    )
+    var minDistinctRatio: Double = FluencyGuard.standard.minDistinctRatio
 
     func validate() throws {
         guard maxEmptyIncrease.isFinite, (0...1).contains(maxEmptyIncrease) else {
@@ -30,10 +36,15 @@ struct FluencyGuardOptions: ParsableArguments {
                 "--max-perplexity-ratio compares a setting's perplexity with the unsteered model's: a finite number ≥ 1, got \(maxPerplexityRatio)"
             )
         }
+        guard minDistinctRatio.isFinite, (0...1).contains(minDistinctRatio) else {
+            throw ValidationError(
+                "--min-distinct-ratio compares a setting's distinct bigrams with the unsteered model's: a number between 0 and 1, got \(minDistinctRatio)"
+            )
+        }
     }
 
     var thresholds: FluencyGuard {
-        FluencyGuard(maxEmptyIncrease: maxEmptyIncrease, maxPerplexityRatio: maxPerplexityRatio)
+        FluencyGuard(maxEmptyIncrease: maxEmptyIncrease, maxPerplexityRatio: maxPerplexityRatio, minDistinctRatio: minDistinctRatio)
     }
 }
 
