@@ -158,6 +158,7 @@ public struct Experiment {
                 "validation \(grid.metric) over \(candidateKs.count)×\(strengths.count) grid (\(validation.count) items)"
                 + (rule == nil ? "" : ", fluency guard refused \(grid.refused)")
             configuration["fluency_guard"] = rule?.summary ?? "off"
+            var judged = ""
             if let unsteered = grid.unsteered {
                 configuration["validation_perplexity"] = grid.best.perplexity.map { String($0) } ?? "none"
                 configuration["validation_unsteered_perplexity"] = unsteered.perplexity.map { String($0) } ?? "none"
@@ -166,19 +167,16 @@ public struct Experiment {
                 configuration["validation_unsteered_greedy_share"] = unsteered.greedyShare.map { String($0) } ?? "none"
                 configuration["validation_distinct_bigrams"] = grid.best.distinctBigrams.map { String($0) } ?? "none"
                 configuration["validation_unsteered_distinct_bigrams"] = unsteered.distinctBigrams.map { String($0) } ?? "none"
+                func shown(_ perplexity: Double?) -> String { perplexity.map { String(format: "%.2f", $0) } ?? "none" }
+                judged = String(
+                    format: "; perplexity %@ vs unsteered %@, %.0f%% empty vs %.0f%%", shown(grid.best.perplexity),
+                    shown(unsteered.perplexity), 100 * (grid.best.emptyShare ?? 0), 100 * unsteered.emptyShare)
             }
             if grid.refused > 0 {
                 reporter.status("the fluency guard refused \(grid.refused) of \(grid.cells.count) settings whose continuations collapse")
             }
             configuration["validation_score"] = String(grid.best.score)
             configuration["selection_seconds"] = String(format: "%.1f", grid.seconds)
-            var judged = ""
-            if let unsteered = grid.unsteered {
-                func shown(_ perplexity: Double?) -> String { perplexity.map { String(format: "%.2f", $0) } ?? "none" }
-                judged = String(
-                    format: "; perplexity %@ vs unsteered %@, %.0f%% empty vs %.0f%%", shown(grid.best.perplexity),
-                    shown(unsteered.perplexity), 100 * (grid.best.emptyShare ?? 0), 100 * unsteered.emptyShare)
-            }
             reporter.status(
                 String(
                     format: "chose K=%d strength=%g (validation %@ %.3f%@) in %.1f s", k, strength, grid.metric,

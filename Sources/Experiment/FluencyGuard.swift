@@ -12,8 +12,8 @@ import Foundation
 /// repetitions the unsteered model finds " and and and" very likely.
 public struct FluencyGuard: Sendable, Equatable, Codable {
     /// auto: on for generation tasks whose selection metric is lower-is-better (a
-    /// higher-is-better one, such as exact match or BLEU, already scores an empty or derailed
-    /// answer low).
+    /// higher-is-better one scores an empty answer low, though a comparison such as
+    /// TruthfulQA's bleu_acc can still reward a derailed one: pass `on` there).
     public enum Mode: String, Sendable, CaseIterable {
         case auto, on, off
     }
