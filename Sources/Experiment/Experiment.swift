@@ -285,8 +285,9 @@ public struct Experiment {
         }
     }
 
-    /// The fluency guard the validation search applies, nil when off. `auto` turns it on
-    /// for generation tasks whose selection metric is lower-is-better, the ones an empty or
+    /// The fluency guard the validation search applies, nil when off. `auto` follows the
+    /// card's `generation.fluency_guard` where it says, and otherwise turns the guard on for
+    /// generation tasks whose selection metric is lower-is-better, the ones an empty or
     /// derailed continuation wins; `on` asks for it on any generation task.
     public func fluencyGuard(_ settings: MethodSettings, scoring: ScoringProtocol) throws -> FluencyGuard? {
         let generates = task.card.outputType == .generateUntil
@@ -302,6 +303,7 @@ public struct Experiment {
             return settings.fluencyGuard
         case .auto:
             guard generates else { return nil }
+            if let declared = task.card.generation?.fluencyGuard { return declared ? settings.fluencyGuard : nil }
             return try selectionScorer(scoring).higherIsBetter ? nil : settings.fluencyGuard
         }
     }

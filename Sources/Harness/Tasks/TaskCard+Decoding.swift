@@ -71,7 +71,7 @@ extension FitPrompt {
 
 extension TaskCard.GenerationEntry {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case until, maxTokens = "max_tokens", temperature, topP = "top_p", seed
+        case until, maxTokens = "max_tokens", temperature, topP = "top_p", seed, fluencyGuard = "fluency_guard"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -81,6 +81,7 @@ extension TaskCard.GenerationEntry {
         temperature = try container.decodeIfPresent(Double.self, forKey: .temperature)
         topP = try container.decodeIfPresent(Double.self, forKey: .topP)
         seed = try container.decodeIfPresent(UInt64.self, forKey: .seed)
+        fluencyGuard = try container.decodeIfPresent(Bool.self, forKey: .fluencyGuard)
     }
 }
 

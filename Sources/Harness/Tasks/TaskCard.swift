@@ -69,13 +69,23 @@ public struct TaskCard: Sendable, Hashable, Codable {
         public let temperature: Double?
         public let topP: Double?
         public let seed: UInt64?
+        /// `fluency_guard: true|false`: whether a method's validation search guards against
+        /// settings that break the output when the user leaves `--fluency-guard auto`; absent,
+        /// the guard is on exactly when the selection metric is lower-is-better. A card says
+        /// true when its higher-is-better metric still rewards derailed text (TruthfulQA's
+        /// bleu_acc), false when its answers are too short for the bigram check.
+        public let fluencyGuard: Bool?
 
-        public init(until: [String], maxTokens: Int, temperature: Double? = nil, topP: Double? = nil, seed: UInt64? = nil) {
+        public init(
+            until: [String], maxTokens: Int, temperature: Double? = nil, topP: Double? = nil, seed: UInt64? = nil,
+            fluencyGuard: Bool? = nil
+        ) {
             self.until = until
             self.maxTokens = maxTokens
             self.temperature = temperature
             self.topP = topP
             self.seed = seed
+            self.fluencyGuard = fluencyGuard
         }
 
         /// The settings of one document's request.
@@ -397,7 +407,7 @@ extension TaskCard {
         var card = self
         card.generation = GenerationEntry(
             until: generation.until, maxTokens: maxTokens, temperature: generation.temperature, topP: generation.topP,
-            seed: generation.seed)
+            seed: generation.seed, fluencyGuard: generation.fluencyGuard)
         let declared = overriddenMaxTokens == nil ? generation.maxTokens : nil
         card.overriddenMaxTokens = maxTokens == declared ? nil : maxTokens
         return card

@@ -7,7 +7,7 @@ struct FluencyGuardOptions: ParsableArguments {
     @Option(
         name: .customLong("fluency-guard"),
         help:
-            "auto, on or off: the validation search refuses settings whose continuations collapse (empty, or far less likely under the unsteered model than its own). auto: on for generation tasks with a lower-is-better metric (toxigen)."
+            "auto, on or off: the validation search refuses settings whose continuations collapse (empty, or far less likely under the unsteered model than its own). auto: as the task card's generation.fluency_guard says (on for truthfulqa_gen), else on for generation tasks with a lower-is-better metric (toxigen)."
     )
     var mode: FluencyGuard.Mode = .auto
     @Option(
