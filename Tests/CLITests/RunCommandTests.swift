@@ -217,7 +217,7 @@ struct RunCommandTests {
         #expect(
             written.contains(
                 "| model | method | copa | storycloze_2016 | mmlu | boolq | xcopa | winogrande | sst2 | rte | "
-                    + "toxigen ↓ | truthfulqa_gen | truthfulqa_mc1 | truthfulqa_mc2 | average |"),
+                    + "toxigen ↓ | triviaqa | truthfulqa_gen | truthfulqa_mc1 | truthfulqa_mc2 | average |"),
             "\(written)")
         let baseline = try RunResult.read(path: results + "/SmolLM2-135M-Instruct.Q4_1/copa/baseline.json")
         let acc = String(format: "%.1f ± %.1f", baseline.metrics["acc"]!.value * 100, baseline.metrics["acc"]!.stderr * 100)

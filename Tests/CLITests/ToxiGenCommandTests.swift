@@ -224,7 +224,10 @@ struct ToxiGenCommandTests {
         #expect(emptied.status == 0, "\(emptied.stderr)")
         let emptiedJSON = try #require(try TestPaths.json(out + "/empty.fluency.json") as? [String: Any])
         #expect((emptiedJSON["response"] as? [String: Any])?["empty"] as? Int == 2, "\(emptiedJSON)")
-        #expect((emptiedJSON["baseline"] as? [String: Any])?["perplexity"] as? Double == baselinePerplexity)
+        // Scored in batches of 32 instead of 4: the same continuations, the same perplexity up to
+        // the last bits (equal on a Xeon host; 4e-8 apart under the whole test run on an AMD one).
+        let emptiedBaseline = try #require((emptiedJSON["baseline"] as? [String: Any])?["perplexity"] as? Double)
+        #expect(abs(emptiedBaseline - baselinePerplexity) < 1e-6 * baselinePerplexity)
         #expect((emptiedJSON["comparison"] as? [String: Any])?["documents"] as? Int == 4)
         #expect((emptiedJSON["documents"] as? [Any])?.count == 6)
 
@@ -238,7 +241,7 @@ struct ToxiGenCommandTests {
         #expect((pooled["comparison"] as? [String: Any])?["documents"] as? Int == 10)
         // The same baseline continuations twice: the same perplexity, up to summation order.
         let pooledBaseline = try #require((pooled["baseline"] as? [String: Any])?["perplexity"] as? Double)
-        #expect(abs(pooledBaseline - baselinePerplexity) < 1e-9 * baselinePerplexity)
+        #expect(abs(pooledBaseline - baselinePerplexity) < 1e-6 * baselinePerplexity)
         #expect(both.stdout.contains("| 2 logs | all | caa |"), "\(both.stdout)")
 
         // A multiple-choice log has no generations to judge; a log of another model is refused.
