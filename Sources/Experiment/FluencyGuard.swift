@@ -11,9 +11,10 @@ import Foundation
 /// fall below `minDistinctRatio` times theirs. Perplexity alone misses a loop: after a few
 /// repetitions the unsteered model finds " and and and" very likely.
 public struct FluencyGuard: Sendable, Equatable, Codable {
-    /// auto: on for generation tasks whose selection metric is lower-is-better (a
-    /// higher-is-better one scores an empty answer low, though a comparison such as
-    /// TruthfulQA's bleu_acc can still reward a derailed one: pass `on` there).
+    /// auto: as the task card's `generation.fluency_guard` says; where it says nothing, on for
+    /// generation tasks whose selection metric is lower-is-better (a higher-is-better one
+    /// scores an empty answer low, though a comparison such as TruthfulQA's bleu_acc can still
+    /// reward a derailed one, which is why that card says true).
     public enum Mode: String, Sendable, CaseIterable {
         case auto, on, off
     }

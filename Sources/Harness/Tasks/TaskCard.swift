@@ -73,7 +73,8 @@ public struct TaskCard: Sendable, Hashable, Codable {
         /// settings that break the output when the user leaves `--fluency-guard auto`; absent,
         /// the guard is on exactly when the selection metric is lower-is-better. A card says
         /// true when its higher-is-better metric still rewards derailed text (TruthfulQA's
-        /// bleu_acc), false when its answers are too short for the bigram check.
+        /// bleu_acc); false would keep it off on a lower-is-better task whose answers are too
+        /// short for the bigram check.
         public let fluencyGuard: Bool?
 
         public init(
