@@ -95,6 +95,7 @@ public struct Experiment {
     public func options(_ method: any InterventionMethod, _ settings: MethodSettings, scoring: ScoringProtocol) -> FittingOptions {
         var options = settings.fitting
         options.application = settings.application ?? (scoring == .official ? method.officialApplication : .live)
+        if options.policy == nil, task.card.outputType == .generateUntil { options.policy = method.generationPolicy }
         return options
     }
 

@@ -45,6 +45,8 @@ struct TriviaQACommandTests {
             #expect(run.metricOrder == ["exact_match", "exact_match_triviaqa"] && run.items == 4 && run.split == "test")
             #expect(run.configuration["chosen_by"] == "validation exact_match over 2×2 grid (6 items)", "\(run.configuration)")
             #expect(run.validationGrid?.count == 4)
+            // SADI edits the last prompt token and, generating, every token after it.
+            #expect(run.configuration["policy"] == "from-prompt-last", "\(run.configuration)")
             #expect(run.comparisons?["exact_match"] != nil && run.comparisons?["exact_match_triviaqa"] != nil)
             #expect(run.wallSeconds > 0 && (run.decodeTokensPerSecond ?? 0) > 0 && run.configuration["max_tokens"] == "16")
             #expect(result.stdout.contains("decoding") && result.stdout.contains("| exact_match_triviaqa |"), "\(result.stdout)")

@@ -58,6 +58,8 @@ struct MethodPipelineTests {
             .run(settings(), method: MethodSettings(method: "prompt-last-shift", fitting: options(pairs: 16)))
         #expect(result.method == "prompt-last-shift" && result.items == 12)
         #expect(result.configuration["site"] == "residual" && result.configuration["pairs"] == "16")
+        // Scoring choices edits the last prompt token only (generation carries it on).
+        #expect(result.configuration["policy"] == "prompt-last")
         #expect(result.validationGrid?.count == 4 && result.comparisons?["acc"]?.n == 12)
         #expect(FileManager.default.fileExists(atPath: run.resultPath))
     }

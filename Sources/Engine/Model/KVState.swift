@@ -44,7 +44,16 @@ public final class KVState: @unchecked Sendable {
     /// A state that continues from this one without copying it: it reads this state's
     /// positions and stores its own, with room for `extra` tokens. This state may go on
     /// growing, but can no longer be truncated below its current length.
-    public func fork(reserving extra: Int = 16) -> KVState {
+    public func fork(reserving extra: Int = 16) -> KVState { fork(keeping: length, reserving: extra) }
+
+    /// A fork that reads only the first `count` positions of this state, which must hold
+    /// them itself (a root), and continues from there: the paired runs of a generation
+    /// share one clean pass of the whole prompt, and each steered copy recomputes the last
+    /// prompt token under its own edits.
+    public func fork(keeping count: Int, reserving extra: Int = 16) -> KVState {
+        precondition(
+            count == length || (parent == nil && (0...length).contains(count)),
+            "KVState.fork(keeping: \(count)) of a state of \(length) positions: only a root forks below its length")
         let root = parent ?? self
         // The child stores only what the root does not hold for it: nothing of a root's own
         // positions (it reads them in place), a fork's own positions (copied below), and
@@ -53,13 +62,13 @@ public final class KVState: @unchecked Sendable {
         let copied = parent == nil ? 0 : ownLength
         let child = KVState(
             layerCount: layerCount, width: width, capacity: copied + extra, parent: root,
-            inherited: parent == nil ? length : inherited)
+            inherited: parent == nil ? count : inherited)
         root.pinned = max(root.pinned, child.inherited)
         for l in 0..<layerCount {
             child.keys[l].update(from: keys[l], count: copied * width)
             child.values[l].update(from: values[l], count: copied * width)
         }
-        child.length = length
+        child.length = count
         return child
     }
 

@@ -18,6 +18,8 @@ public protocol InterventionMethod: Sendable {
     var defaultStrengths: [Double] { get }
     /// The tokens it edits unless told otherwise.
     var defaultPolicy: PositionsPolicy { get }
+    /// The tokens it edits when the task generates text, unless told otherwise.
+    var generationPolicy: PositionsPolicy { get }
     /// How `--protocol official` applies it unless `--application` says otherwise (SADI's
     /// released code scales in two passes; additive methods edit inside the pass).
     var officialApplication: InterventionPlan.Application { get }
@@ -32,6 +34,10 @@ extension InterventionMethod {
     public var kMeaning: String { "units" }
     public var strengthMeaning: String { "s (δ = s − 1)" }
     public var defaultPolicy: PositionsPolicy { .promptLast }
+    /// An edit of the last prompt token carries on to every generated token: each decoding
+    /// step's input ends in the token just generated, so SADI's "last token" is that one (a
+    /// hook on the last position does the same under Hugging Face `generate`).
+    public var generationPolicy: PositionsPolicy { defaultPolicy == .promptLast ? .fromPromptLast : defaultPolicy }
     public var officialApplication: InterventionPlan.Application { .live }
 }
 
