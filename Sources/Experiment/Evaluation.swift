@@ -131,6 +131,28 @@ public struct Evaluation {
         intervention: (any InterventionRuntime)? = nil,
         progress: (_ done: Int, _ total: Int) throws -> Void = { _, _ in }
     ) throws -> RunResult {
+        try Self.runTogether([(self, intervention)], progress: progress)[0]
+    }
+
+    /// A run opened: its documents, journal and what is left to score.
+    struct Opened {
+        let started: Date
+        let instances: [Instance]
+        let split: String
+        let prompt: String
+        let scorers: [any Scorer]
+        var configuration: [String: String]
+        let journal: RunJournal
+        let done: Set<String>
+        /// Seconds spent by the runs this one resumes, so wall_seconds covers the whole run.
+        let earlier: Double
+        let keepSamples: Bool
+    }
+
+    var secondsPath: String { journalPath + ".seconds" }
+
+    /// Reads the documents, builds the journal's identity and opens (or resumes) the journal.
+    func open() throws -> Opened {
         let started = Date()
         let items = TaskItems(
             task: task, store: store, scoring: settings.scoring, prompt: settings.prompt, numFewshot: settings.numFewshot)
@@ -178,56 +200,48 @@ public struct Evaluation {
             }
         }
         let journal = try RunJournal(path: journalPath, header: header, batchSize: settings.batchSize, total: instances.count)
-        let done = Set(journal.samples.map(\.docID))
-        let pending = instances.filter { !done.contains($0.docID) }
-        // Time spent by the runs this one resumes, so wall_seconds covers the whole run.
-        let secondsPath = journalPath + ".seconds"
         let earlier =
             journal.samples.isEmpty ? 0 : (try? String(contentsOfFile: secondsPath, encoding: .utf8)).flatMap(Double.init) ?? 0
-        try progress(instances.count - pending.count, instances.count)
-        var scored = instances.count - pending.count
-        // With an intervention the baseline is answered in the same batches (sharing the
-        // clean prompt prefix) for the paired comparison.
-        let throughput = try EvaluationLoop(model: model.loaded, batchSize: settings.batchSize)
-            .run(pending, interventions: intervention == nil ? [nil] : [intervention, nil]) { batch, responses in
-                for (i, instance) in batch.enumerated() where !responses.allSatisfy({ $0[i].isFinite }) {
-                    let edited = !responses[0][i].isFinite && intervention != nil
-                    throw HarnessError.invalidInput(
-                        edited
-                            ? "task \(task.card.task), document \(instance.docID): the log-probabilities or logits are not finite under \(settings.method) (K \(settings.methodConfiguration["k"] ?? "?"), strength \(settings.methodConfiguration["strength"] ?? "?")): the edits overflow the activations; use a smaller strength"
-                            : "task \(task.card.task), document \(instance.docID): the model itself gives non-finite log-probabilities or logits; its weights or metadata are damaged, fetch the model again"
-                    )
-                }
-                let samples = batch.enumerated().map { i, instance in
-                    instance.sample(response: responses[0][i], baseline: responses.count > 1 ? responses[1][i] : nil)
-                }
-                try journal.append(samples)
-                scored += batch.count
-                try AtomicFile.write(Data(String(earlier + Date().timeIntervalSince(started)).utf8), to: secondsPath)
-                try progress(scored, instances.count)
-            }
+        return Opened(
+            started: started, instances: instances, split: split.name, prompt: prompt.name, scorers: scorers,
+            configuration: configuration, journal: journal, done: Set(journal.samples.map(\.docID)), earlier: earlier,
+            keepSamples: keepSamples)
+    }
 
-        // Metrics come from the journal in document order, so a resumed run gives the same numbers.
+    /// The error for a batch's non-finite responses, if any (`steered`: the response under
+    /// this run's intervention is the one that is not finite).
+    func nonFinite(_ instance: Instance, steered: Bool) -> HarnessError {
+        HarnessError.invalidInput(
+            steered
+                ? "task \(task.card.task), document \(instance.docID): the log-probabilities or logits are not finite under \(settings.method) (K \(settings.methodConfiguration["k"] ?? "?"), strength \(settings.methodConfiguration["strength"] ?? "?")): the edits overflow the activations; use a smaller strength"
+                : "task \(task.card.task), document \(instance.docID): the model itself gives non-finite log-probabilities or logits; its weights or metadata are damaged, fetch the model again"
+        )
+    }
+
+    /// Metrics from the journal in document order (so a resumed run gives the same numbers),
+    /// the results file written, then the journal retired (or kept as the samples log).
+    func finish(_ opened: Opened, throughput: Throughput, paired: Bool) throws -> RunResult {
         let (ordered, metrics, comparisons) = try SampleMetrics.compute(
-            journal.samples, order: instances, scorers: scorers, paired: intervention != nil, seed: settings.seed)
-        let seconds = earlier + Date().timeIntervalSince(started)
+            opened.journal.samples, order: opened.instances, scorers: opened.scorers, paired: paired, seed: settings.seed)
+        let seconds = opened.earlier + Date().timeIntervalSince(opened.started)
+        var configuration = opened.configuration
         configuration["batch_size"] = String(settings.batchSize)
         var result = RunResult(
-            task: task.card.task, split: split.name, prompt: prompt.name, method: settings.method,
+            task: task.card.task, split: opened.split, prompt: opened.prompt, method: settings.method,
             model: .init(name: model.loaded.fileStem, file: (model.loaded.path as NSString).lastPathComponent, sha256: model.sha256),
-            configuration: configuration, metrics: metrics, metricOrder: scorers.map(\.name),
+            configuration: configuration, metrics: metrics, metricOrder: opened.scorers.map(\.name),
             items: ordered.count, comparisons: comparisons.isEmpty ? nil : comparisons,
             validationGrid: settings.validationGrid, wallSeconds: seconds,
             tokensPerSecond: Double(throughput.tokens) / max(seconds, 1e-9),
             decodeTokensPerSecond: throughput.decodeTokensPerSecond,
             gitCommit: settings.sourceRevision, created: ISO8601DateFormatter().string(from: Date()))
-        let lower = scorers.filter { !$0.higherIsBetter }.map(\.name)
+        let lower = opened.scorers.filter { !$0.higherIsBetter }.map(\.name)
         result.lowerIsBetter = lower.isEmpty ? nil : lower
         // Results first, then the journal is retired: a failure or a kill in between loses
         // nothing, the rerun reads the journal again.
         try result.write(to: resultPath)
-        try journal.finish(keep: keepSamples)
-        if keepSamples, rename(journalPath, samplesPath) != 0 {
+        try opened.journal.finish(keep: opened.keepSamples)
+        if opened.keepSamples, rename(journalPath, samplesPath) != 0 {
             throw HarnessError.fileSystem(path: samplesPath, detail: String(cString: strerror(errno)))
         }
         try? FileManager.default.removeItem(atPath: checkpointPath)

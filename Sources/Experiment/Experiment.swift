@@ -43,6 +43,30 @@ public struct Experiment {
     public func run(
         _ evaluation: EvaluationSettings, method: MethodSettings, prepared given: Prepared? = nil, label: String? = nil
     ) throws -> (result: RunResult, evaluation: Evaluation) {
+        let (run, plan) = try ready(evaluation, method: method, prepared: given, label: label)
+        let progress = reporter.progress("\(task.card.task) \(method.method)")
+        return (try run.run(intervention: plan, progress: progress), run)
+    }
+
+    /// Fits and chooses each method as `run` does, then scores them all on the test split
+    /// in the same batches (`Evaluation.runTogether`): the prompts are computed once for
+    /// every method and the baseline they are compared with. Each method writes the results
+    /// file `run` would, with the same numbers.
+    public func runTogether(
+        _ evaluation: EvaluationSettings, methods: [(method: MethodSettings, prepared: Prepared?, label: String?)]
+    ) throws -> [(result: RunResult, evaluation: Evaluation)] {
+        let runs = try methods.map { try ready(evaluation, method: $0.method, prepared: $0.prepared, label: $0.label) }
+        let names = methods.map { $0.label ?? $0.method.method }.joined(separator: " + ")
+        let results = try Evaluation.runTogether(
+            runs.map { ($0.evaluation, $0.plan) }, progress: reporter.progress("\(task.card.task) \(names)"))
+        return zip(results, runs).map { ($0, $1.evaluation) }
+    }
+
+    /// Everything `run` does before scoring: the evaluation with its method's configuration,
+    /// and the intervention fitted and chosen (or resumed, or given).
+    public func ready(
+        _ evaluation: EvaluationSettings, method: MethodSettings, prepared given: Prepared? = nil, label: String? = nil
+    ) throws -> (evaluation: Evaluation, plan: InterventionPlan?) {
         // Fitted on fewer pairs, the method gives another number: another results file.
         var evaluation = resolved(evaluation, method: method, label: label)
         var plan: InterventionPlan? = nil
@@ -86,9 +110,7 @@ public struct Experiment {
         // Recorded so a sweep can tell a finished run of these very settings (--reuse-results).
         evaluation.methodConfiguration["request"] = Self.digest(
             request(method, evaluation: evaluation, fitTask: given?.configuration["fit_task"]))
-        let run = Evaluation(task: task, model: model, store: store, settings: evaluation, scorers: scorers)
-        let progress = reporter.progress("\(task.card.task) \(method.method)")
-        return (try run.run(intervention: plan, progress: progress), run)
+        return (Evaluation(task: task, model: model, store: store, settings: evaluation, scorers: scorers), plan)
     }
 
     /// The fitting options with the application resolved for the protocol.

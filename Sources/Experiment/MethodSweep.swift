@@ -42,10 +42,12 @@ public struct MethodSweep {
     /// Runs every column on every task; `settings(method)` gives each method's settings.
     /// With `reuseResults`, a cell whose finished results file was made for the same
     /// settings is read instead of run again (an interrupted sweep picks up where it was),
-    /// and a method is fitted on `fitTask` only when some task still needs it.
+    /// and a method is fitted on `fitTask` only when some task still needs it. With
+    /// `scoreTogether`, a task's methods are all fitted and chosen first, then scored on its
+    /// test split in the same batches (`Experiment.runTogether`: prompts computed once).
     public func run(
         tasks: [any BenchmarkTask], methods: [String], fitTask: (any BenchmarkTask)?, evaluation: EvaluationSettings,
-        settings: (String) throws -> MethodSettings, name: String, reuseResults: Bool = false
+        settings: (String) throws -> MethodSettings, name: String, reuseResults: Bool = false, scoreTogether: Bool = false
     ) throws -> (report: Report, stem: String) {
         var columns = methods
         let fitExperiment = fitTask.map { Experiment(task: $0, model: model, store: store, reporter: reporter) }
@@ -69,26 +71,39 @@ public struct MethodSweep {
         var cells: [Cell] = []
         for task in tasks {
             let experiment = Experiment(task: task, model: model, store: store, reporter: reporter)
+            var results: [String: RunResult] = [:]
+            var together: [(column: String, method: MethodSettings, prepared: Experiment.Prepared?, label: String?)] = []
             for column in columns {
                 let parts = column.split(separator: "@", maxSplits: 1).map(String.init)
                 let method = try settings(parts[0])
                 let label = parts.count > 1 ? column : nil
-                let result: RunResult
                 if reuseResults,
                     let finished = experiment.finished(evaluation, method: method, label: label, fitTask: parts.count > 1 ? parts[1] : nil)
                 {
-                    result = finished.result
+                    results[column] = finished.result
                     reporter.status(
                         "\(task.card.task) \(column): reusing \(finished.path) (\(finished.result.created), \(finished.result.gitCommit))"
                             + (finished.requestChecked
                                 ? "" : "; made before results recorded their request, its fitting flags are not compared"))
+                } else if scoreTogether {
+                    together.append((column, method, parts.count > 1 ? try fitted(parts[0]) : nil, label))
                 } else {
-                    result = try experiment.run(
-                        evaluation, method: method, prepared: parts.count > 1 ? try fitted(parts[0]) : nil, label: label
-                    ).result
+                    results[column] =
+                        try experiment.run(
+                            evaluation, method: method, prepared: parts.count > 1 ? try fitted(parts[0]) : nil, label: label
+                        ).result
                 }
+            }
+            if !together.isEmpty {
+                let scored = try experiment.runTogether(evaluation, methods: together.map { ($0.method, $0.prepared, $0.label) })
+                for (entry, run) in zip(together, scored) { results[entry.column] = run.result }
+            }
+            for column in columns {
+                guard let result = results[column] else { continue }
+                let parts = column.split(separator: "@", maxSplits: 1).map(String.init)
                 let path = Evaluation(
-                    task: task, model: model, store: store, settings: experiment.resolved(evaluation, method: method, label: label)
+                    task: task, model: model, store: store,
+                    settings: experiment.resolved(evaluation, method: try settings(parts[0]), label: parts.count > 1 ? column : nil)
                 ).resultPath
                 guard let metric = result.metricOrder.first, let value = result.metrics[metric] else { continue }
                 cells.append(

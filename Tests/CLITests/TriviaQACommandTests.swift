@@ -87,4 +87,30 @@ struct TriviaQACommandTests {
             copa.stderr.contains("--max-tokens limits generated answers, but task copa is multiple_choice and generates none"),
             "\(copa.stderr)")
     }
+
+    @Test("sweep --score-together: baseline, caa and iti in one pass write the files a sweep writes one by one; one method is refused")
+    func scoredTogether() throws {
+        let tasks = try cards(validation: 6)
+        var files: [String: [String: RunResult]] = [:]
+        for (folder, extra) in [("apart", [String]()), ("together", ["--score-together"])] {
+            let out = scratch + "/" + folder
+            let result = try CommandLineTool.run(
+                [
+                    "sweep", "--task", "triviaqa", "--method", "baseline,caa,iti", "--pairs", "16", "--k", "8", "--strength", "2",
+                    "--limit", "3", "--max-tokens", "12", "--batch-size", "4", "--output-dir", out, "--tasks-dir", tasks,
+                ] + extra, environment: env)
+            #expect(result.status == 0, "\(folder): \(result.stderr)")
+            for method in ["baseline", "caa", "iti"] {
+                let stem = method == "baseline" ? "baseline.first3" : "\(method).first3.pairs16"
+                files[folder, default: [:]][method] = try RunResult.read(path: out + "/\(Self.modelDir)/triviaqa/\(stem).max-tokens12.json")
+            }
+        }
+        for method in ["baseline", "caa", "iti"] {
+            let apart = try #require(files["apart"]?[method]), together = try #require(files["together"]?[method])
+            #expect(apart.metrics == together.metrics && apart.comparisons == together.comparisons, "\(method)")
+            #expect(apart.configuration["scored_with"] == nil && together.configuration["scored_with"] != nil)
+        }
+        let one = try CommandLineTool.run(["sweep", "--task", "triviaqa", "--method", "caa", "--score-together"], environment: env)
+        #expect(one.status != 0 && one.stderr.contains("--score-together scores several methods"), "\(one.stderr)")
+    }
 }

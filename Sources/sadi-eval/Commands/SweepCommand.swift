@@ -47,6 +47,12 @@ struct SweepCommand: ParsableCommand {
             "Tasks × methods sweep: read a cell's finished results file instead of running it again when it was made for the same model, split, prompt, protocol, limit, seed, few-shot count, batch size, token limit and request (resumes an interrupted sweep)."
     )
     var reuseResults = false
+    @Flag(
+        name: .customLong("score-together"),
+        help:
+            "Tasks × methods sweep: fit and choose every method first, then score them on the test split in the same batches, so each prompt is computed once for all methods and the baseline (generation tasks spend most of their time on prompts). Each method's results file holds the numbers a run of it alone gives; its wall time is the shared one."
+    )
+    var scoreTogether = false
     @Option(
         help: ArgumentHelp(
             "K × δ sweep: score only shard I of N (from 0), every Nth batch of documents under every configuration, for job arrays; auto/N reads JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID. `sadi-eval merge` joins the shards into the grid.",
@@ -70,6 +76,9 @@ struct SweepCommand: ParsableCommand {
                         valid: (isMethodSweep ? ["baseline"] : []) + MethodRegistry.standard.methods.map(\.name)
                     ).description)
             }
+        }
+        if scoreTogether && !isMethodSweep {
+            throw ValidationError("--score-together scores several methods in the same batches; name them: --method baseline,caa,iti")
         }
         if reuseResults && !isMethodSweep {
             throw ValidationError(
@@ -167,7 +176,7 @@ struct SweepCommand: ParsableCommand {
                     MethodSettings(
                         method: method, fitting: fittingOptions, application: fitting.application, ks: ks, strengths: strengths,
                         fluencyGuardMode: fluencyGuard.mode, fluencyGuard: fluencyGuard.thresholds)
-                }, name: name, reuseResults: reuseResults)
+                }, name: name, reuseResults: reuseResults, scoreTogether: scoreTogether)
         print(MethodSweep.markdown(report))
         print("wrote \(stem).json, .md, .svg")
         try ResultTable.writeLeaderboard(outputDirectory: outputDir, registry: TaskRegistry(cardsDirectory: common.cardsDirectory))
