@@ -5,7 +5,10 @@ import Interventions
 
 /// How a method is fitted and applied (shared by `run` and `sweep`).
 struct FittingFlags: ParsableArguments {
-    @Option(help: "Tokens edited: all, prompt-last, from-prompt-last, generated (default: the method's).") var policy: PositionsPolicy?
+    @Option(
+        help:
+            "Tokens edited: all, prompt-last, from-prompt-last, generated (default: the method's; on a generation task SADI's prompt-last carries on to every generated token, from-prompt-last)."
+    ) var policy: PositionsPolicy?
     @Option(
         help:
             "live (edit inside the pass) or two-pass (SADI's official procedure). Default: two-pass for the SADI methods under --protocol official, else live."
