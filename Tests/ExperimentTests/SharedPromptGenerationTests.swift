@@ -37,6 +37,11 @@ struct SharedPromptGenerationTests {
             plan(.generated, .live, scale: 3),
         ]
         let together = try runner.run(prompts, interventions: interventions)
+        // Chunks of two interventions (six sequences) a call: the same texts.
+        let chunked = try GenerationRunner(
+            network: loaded.network, tokenizer: loaded.tokenizer, batchSize: 3, sequencesPerCall: 6
+        ).run(prompts, interventions: interventions)
+        #expect(chunked.results == together.results)
         for (k, intervention) in interventions.enumerated() {
             let alone = try runner.run(prompts, interventions: [intervention])
             #expect(together.results[k] == alone.results[0], "intervention \(k)")

@@ -13,10 +13,17 @@ public struct GenerationRunner {
     public let tokenizer: any Tokenizer
     public let batchSize: Int
 
-    public init(network: any LanguageModel, tokenizer: any Tokenizer, batchSize: Int) {
+    /// Sequences decoding together at most when interventions share a prompt pass.
+    public let sequencesPerCall: Int
+
+    public init(
+        network: any LanguageModel, tokenizer: any Tokenizer, batchSize: Int,
+        sequencesPerCall: Int = GenerationRunner.defaultSequencesPerCall
+    ) {
         self.network = network
         self.tokenizer = tokenizer
         self.batchSize = max(1, batchSize)
+        self.sequencesPerCall = max(1, sequencesPerCall)
     }
 
     public struct Prompt: Sendable {
@@ -53,7 +60,7 @@ public struct GenerationRunner {
             let batch = Array(prompts[range]), ids = Array(encoded[range])
             if shared {
                 // Chunks of interventions bound a call's sequences (and its logits rows).
-                let chunk = max(1, Self.sequencesPerCall / batch.count)
+                let chunk = max(1, sequencesPerCall / batch.count)
                 let roots = try cleanPrompts(batch, ids)
                 throughput.tokens += ids.reduce(0) { $0 + $1.count }
                 var first = 0
@@ -78,8 +85,12 @@ public struct GenerationRunner {
         return (results, throughput)
     }
 
-    /// Sequences a forward call holds at most when interventions share a prompt pass.
-    static let sequencesPerCall = 512
+    /// The default of `sequencesPerCall` (at least one intervention's batch goes in a call):
+    /// every sequence keeps its KV state until the slowest stops,
+    /// ~46 KB a token in SmolLM2-135M, so 128 sequences that all run to 256 tokens hold 1.5 GB
+    /// (a validation grid of looping settings does that; 512 would hold 6 GB). The prompts
+    /// are shared whatever the chunk: each chunk forks the same clean pass.
+    public static let defaultSequencesPerCall = 128
 
     private func encode(_ prompt: Prompt) throws -> [Int32] {
         guard prompt.generation.maxTokens >= 1 else {
