@@ -85,11 +85,11 @@ public struct GenerationRunner {
         return (results, throughput)
     }
 
-    /// The default of `sequencesPerCall` (at least one intervention's batch goes in a call):
-    /// every sequence keeps its KV state until the slowest stops,
-    /// ~46 KB a token in SmolLM2-135M, so 128 sequences that all run to 256 tokens hold 1.5 GB
-    /// (a validation grid of looping settings does that; 512 would hold 6 GB). The prompts
-    /// are shared whatever the chunk: each chunk forks the same clean pass.
+    /// The default of `sequencesPerCall` (at least one intervention's batch goes in a call).
+    /// Every sequence keeps its KV state until the slowest stops, ~46 KB a token in
+    /// SmolLM2-135M, so 128 sequences that all run to 256 tokens hold 1.5 GB (a validation
+    /// grid of looping settings does that; 512 would hold 6 GB). The prompts are shared
+    /// whatever the chunk: each chunk forks the same clean pass.
     public static let defaultSequencesPerCall = 128
 
     private func encode(_ prompt: Prompt) throws -> [Int32] {
