@@ -1,4 +1,5 @@
 import Engine
+import Experiment
 import Harness
 import Interventions
 import TestSupport
@@ -55,5 +56,27 @@ struct SharedPromptGenerationTests {
         let decoded = together.results.joined().reduce(0) { $0 + $1.tokenCount }
         #expect(together.throughput.decodedTokens <= decoded)
         #expect(together.throughput.tokens == promptTokens + 4 * prompts.count + together.throughput.decodedTokens + prompts.count)
+    }
+
+    @Test("TriviaQA's first 16 test questions: greedy answers at batch 1 and batch 16 are the same, unsteered and under SADI's policy")
+    func batchOneEqualsBatchSixteen() throws {
+        let loaded = Fixtures.model.loaded
+        let task = try TriviaQARunTests.task()
+        let items = TaskItems(task: task, store: Fixtures.store(try TestPaths.scratchDirectory("shared-prompt")), scoring: .harness)
+        let instances = try items.instances(split: nil, role: .test, limit: 16).instances
+        let prompts = instances.map { instance -> GenerationRunner.Prompt in
+            guard case let .generateUntil(context, generation) = instance.request else { fatalError("\(instance.request)") }
+            var settings = generation
+            settings.maxTokens = 24
+            return GenerationRunner.Prompt(context: context, generation: settings)
+        }
+        #expect(prompts.count == 16)
+        let interventions: [(any InterventionRuntime)?] = [nil, plan(.fromPromptLast, .live, scale: 3)]
+        let one = try GenerationRunner(network: loaded.network, tokenizer: loaded.tokenizer, batchSize: 1)
+            .run(prompts, interventions: interventions)
+        let sixteen = try GenerationRunner(network: loaded.network, tokenizer: loaded.tokenizer, batchSize: 16)
+            .run(prompts, interventions: interventions)
+        #expect(one.results == sixteen.results)
+        #expect(one.results[0] != one.results[1], "the edit changes some answer")
     }
 }
