@@ -73,10 +73,12 @@ public struct MethodSweep {
             let experiment = Experiment(task: task, model: model, store: store, reporter: reporter)
             var results: [String: RunResult] = [:]
             var together: [(column: String, method: MethodSettings, prepared: Experiment.Prepared?, label: String?)] = []
-            for column in columns {
+            // `method@fitTask` columns apply a method fitted on that task, filed under the column.
+            let cellSettings = try columns.map { column in
                 let parts = column.split(separator: "@", maxSplits: 1).map(String.init)
-                let method = try settings(parts[0])
-                let label = parts.count > 1 ? column : nil
+                return (column: column, parts: parts, method: try settings(parts[0]), label: parts.count > 1 ? column : nil)
+            }
+            for (column, parts, method, label) in cellSettings {
                 if reuseResults,
                     let finished = experiment.finished(evaluation, method: method, label: label, fitTask: parts.count > 1 ? parts[1] : nil)
                 {
@@ -98,12 +100,10 @@ public struct MethodSweep {
                 let scored = try experiment.runTogether(evaluation, methods: together.map { ($0.method, $0.prepared, $0.label) })
                 for (entry, run) in zip(together, scored) { results[entry.column] = run.result }
             }
-            for column in columns {
+            for (column, _, method, label) in cellSettings {
                 guard let result = results[column] else { continue }
-                let parts = column.split(separator: "@", maxSplits: 1).map(String.init)
                 let path = Evaluation(
-                    task: task, model: model, store: store,
-                    settings: experiment.resolved(evaluation, method: try settings(parts[0]), label: parts.count > 1 ? column : nil)
+                    task: task, model: model, store: store, settings: experiment.resolved(evaluation, method: method, label: label)
                 ).resultPath
                 guard let metric = result.metricOrder.first, let value = result.metrics[metric] else { continue }
                 cells.append(

@@ -155,14 +155,7 @@ public struct GenerationRunner {
         // fork, recorded) and once with the second pass's editor.
         let prefix = zip(sequences, encoded).map { SequenceInput(tokens: Array($1.dropLast()), state: $0.state, logits: .none) }
         if prefix.contains(where: { !$0.tokens.isEmpty }) { _ = try network.forward(prefix) }
-        let recorder = ActivationRecorder(sites: sites)
-        let forks = sequences.map { $0.state.fork(reserving: 1) }
-        _ = try network.forward(
-            zip(forks, encoded).map { SequenceInput(tokens: [$1.last!], state: $0, logits: .none) },
-            editor: recorder)
-        let clean = sequences.indices.map { s in
-            Dictionary(uniqueKeysWithValues: sites.map { ($0, recorder.values[$0]![s]) })
-        }
+        let clean = try cleanValues(at: sequences.map { $0.state.fork(reserving: 1) }, encoded, sites: sites)
         let last = zip(sequences, encoded).map { SequenceInput(tokens: [$1.last!], state: $0.state, logits: .last) }
         return (sequences, try network.forward(last, editor: intervention.secondPassEditor(clean: clean)), tokens + prompts.count)
     }
@@ -191,7 +184,10 @@ public struct GenerationRunner {
         var inputs: [SequenceInput] = [], blocks: [RoutingEditor.Block] = [], fedSequences: [Int] = []
         let spans = encoded.map { SequenceSpan(promptLength: $0.count, firstPosition: $0.count - 1) }
         let sites = interventions.reduce(into: Set<HookSite>()) { $0.formUnion($1?.cleanPassSites ?? []) }
-        let clean = try cleanValues(roots, encoded, sites: sites)
+        let clean =
+            sites.isEmpty
+            ? []
+            : try cleanValues(at: zip(roots.states, encoded).map { $0.fork(keeping: $1.count - 1, reserving: 1) }, encoded, sites: sites)
         for (arm, intervention) in interventions.enumerated() {
             guard let intervention else {
                 for s in encoded.indices {
@@ -223,12 +219,10 @@ public struct GenerationRunner {
         return (generations, used)
     }
 
-    /// The clean values of `sites` at each prompt's last token (none when no intervention
-    /// is two-pass), recorded on forks of the clean prompts.
-    private func cleanValues(_ roots: CleanPrompts, _ encoded: [[Int32]], sites: Set<HookSite>) throws -> [[HookSite: [Float]]] {
-        guard !sites.isEmpty else { return [] }
+    /// The clean values of `sites` at each prompt's last token, for a two-pass intervention:
+    /// the last tokens fed to `forks` (states holding the rest of each prompt), recorded.
+    private func cleanValues(at forks: [KVState], _ encoded: [[Int32]], sites: Set<HookSite>) throws -> [[HookSite: [Float]]] {
         let recorder = ActivationRecorder(sites: sites)
-        let forks = zip(roots.states, encoded).map { $0.fork(keeping: $1.count - 1, reserving: 1) }
         _ = try network.forward(
             zip(forks, encoded).map { SequenceInput(tokens: [$1.last!], state: $0, logits: .none) }, editor: recorder)
         return encoded.indices.map { s in
