@@ -193,6 +193,99 @@ ALWAYS void chunk_scales(const int type, const uint8_t *block, int c, float *out
     }
 }
 
+/// The block holding chunk `c` of a row, and the chunk's index within it.
+ALWAYS const uint8_t *chunk_block(const int type, const uint8_t *row, int c, int *within) {
+    const int per = block_values(type) / 32;
+    *within = c % per;
+    return row + (size_t)(c / per) * block_bytes(type);
+}
+
+/// Whether `row_scales` picks this type's scales out with vector permutes: a half (and for
+/// Q4_1/Q5_1 the offset half after it) at the start of each block of 32 values.
+ALWAYS int permutes_scales(const int type) {
+    return ISA_LEVEL == 3
+        && (type == GGML_Q4_0 || type == GGML_Q4_1 || type == GGML_Q5_0 || type == GGML_Q5_1 || type == GGML_Q8_0
+            || type == GGML_IQ4_NL);
+}
+
+/// How `row_scales` reads a segment of `count` chunks of any row of a type: worked out once
+/// per product, since it is the same for every row.
+typedef struct {
+    int count, steps;
+#if ISA_LEVEL == 3
+    /// Word indices into two loads (the second's words are 32 on): [d, m] pairs, or each d
+    /// twice (Q4_0/Q5_0, then scaled by `offset_scale`), or each d once.
+    __m512i index;
+    __m512 offset_scale;
+    /// Bytes of each load inside the segment (so nothing past the matrix is read).
+    __mmask64 masks[2 * (SEGMENT_CHUNKS / 4 + 1)];
+#endif
+} ScalePlan;
+
+ALWAYS ScalePlan scale_plan(const int type, int count) {
+    ScalePlan plan;
+    plan.count = count;
+    plan.steps = 0;
+#if ISA_LEVEL == 3
+    if (permutes_scales(type)) {
+        const int bytes = block_bytes(type), pair = type == GGML_Q4_1 || type == GGML_Q5_1, k = scale_floats(type);
+        const int p = (64 - (pair ? 4 : 2)) / bytes + 1, end = count * bytes;
+        uint16_t words[32] = {0};
+        for (int i = 0; i < 2 * p; i++) {
+            const int w = (i < p ? 0 : 32) + (i % p) * bytes / 2;
+            if (pair || k == 2) {
+                words[2 * i] = (uint16_t)w;
+                words[2 * i + 1] = (uint16_t)(pair ? w + 1 : w);
+            } else {
+                words[i] = (uint16_t)w;
+            }
+        }
+        memcpy(&plan.index, words, 64);
+        const float low = type == GGML_Q4_0 ? -8.0f : -16.0f;
+        plan.offset_scale = _mm512_setr_ps(1, low, 1, low, 1, low, 1, low, 1, low, 1, low, 1, low, 1, low);
+        // Chunks up to a multiple of 8 (the offsets are summed 16 floats, 8 chunks, at a time).
+        const int padded = (count + 7) / 8 * 8;
+        for (int c = 0; c < padded; c += 2 * p, plan.steps++) {
+            const int n0 = end - c * bytes, n1 = end - (c + p) * bytes;
+            plan.masks[2 * plan.steps] = n0 >= 64 ? ~0ull : n0 > 0 ? (1ull << n0) - 1 : 0;
+            plan.masks[2 * plan.steps + 1] = n1 >= 64 ? ~0ull : n1 > 0 ? (1ull << n1) - 1 : 0;
+        }
+    }
+#endif
+    return plan;
+}
+
+/// `chunk_scales` for chunks first..<first+plan.count of `row` into sm (scale_floats a chunk),
+/// then zeros up to a multiple of 8 chunks. Under AVX-512 the leading halves of 2p blocks come
+/// from two 64-byte loads and one word permute (p blocks start within a load): chunk by
+/// chunk, the scalar loads, conversions and stores took about as long as the dot products of
+/// a one-row product over 576 columns. (Gathers measured slower than either.)
+ALWAYS void row_scales(const int type, const ScalePlan *plan, const uint8_t *row, int first, float *sm) {
+    const int k = scale_floats(type), count = plan->count;
+#if ISA_LEVEL == 3
+    if (permutes_scales(type)) {
+        const int bytes = block_bytes(type), pair = type == GGML_Q4_1 || type == GGML_Q5_1;
+        const int p = (64 - (pair ? 4 : 2)) / bytes + 1;
+        const uint8_t *base = row + (size_t)first * bytes;
+        for (int step = 0; step < plan->steps; step++) {
+            const int c = 2 * p * step;
+            const __m512i a = _mm512_maskz_loadu_epi8(plan->masks[2 * step], base + c * bytes);
+            const __m512i b = _mm512_maskz_loadu_epi8(plan->masks[2 * step + 1], base + (c + p) * bytes);
+            const __m512 f = _mm512_cvtph_ps(_mm512_castsi512_si256(_mm512_permutex2var_epi16(a, plan->index, b)));
+            if (pair) _mm512_storeu_ps(sm + 2 * c, f);
+            else if (k == 2) _mm512_storeu_ps(sm + 2 * c, _mm512_mul_ps(f, plan->offset_scale));
+            else _mm512_storeu_ps(sm + c, f);
+        }
+        return;
+    }
+#endif
+    for (int c = 0; c < count; c++) {
+        int within;
+        chunk_scales(type, chunk_block(type, row, first + c, &within), within, sm + k * c);
+    }
+    for (int j = k * count; j < k * ((count + 7) / 8 * 8); j++) sm[j] = 0;
+}
+
 /// The integer levels of chunk `c` of `block` as floats: q0 holds values 0..15, q1 16..31.
 ALWAYS void chunk_levels(const int type, const uint8_t *block, int c, vf *q0, vf *q1) {
     switch (type) {
@@ -326,12 +419,6 @@ ALWAYS void byte_form_inputs(const float *x, int chunks, float *out) {
     }
 }
 
-ALWAYS const uint8_t *chunk_block(const int type, const uint8_t *row, int c, int *within) {
-    const int per = block_values(type) / 32;
-    *within = c % per;
-    return row + (size_t)(c / per) * block_bytes(type);
-}
-
 // ---- kernels over one segment of one weight row --------------------------------------
 
 /// One row of X and a chunk-wide scale: Σ s·(q·x) per chunk; the offsets, interleaved with
@@ -382,6 +469,67 @@ ALWAYS float segment_one_row(
         sum += hsum(o);
     }
     return sum;
+}
+
+/// Weight rows taken together against one row of X: they share every load of X, and their
+/// sums are reduced together (rows of 576 values are only 18 chunks, so a row's own reduction
+/// and loop overhead cost as much as a third of its dot product).
+#define ROW_BLOCK 4
+
+/// `segment_one_row` for ROW_BLOCK weight rows, `row_bytes` apart; `sm` holds each row's scales
+/// `sm_stride` floats apart, and `offsets` each row's offset terms as a vector to sum. Adds
+/// each row's sum to `out`.
+ALWAYS void segment_row_block(
+    const int type, const int byte_form, const uint8_t *row, size_t row_bytes, int first, int count, const float *x,
+    const float *sm, int sm_stride, const vf *offsets, float *out) {
+    const int k = scale_floats(type);
+    vf acc[ROW_BLOCK];
+#pragma clang loop unroll(full)
+    for (int j = 0; j < ROW_BLOCK; j++) acc[j] = offsets[j];
+    for (int c = 0; c < count; c++) {
+        const float *xc = x + 32 * (first + c);
+        const vf x0 = ld_f(xc), x1 = ld_f(xc + 16);
+#pragma clang loop unroll(full)
+        for (int j = 0; j < ROW_BLOCK; j++) {
+            vf q0, q1;
+            int within;
+            const uint8_t *block = chunk_block(type, row + (size_t)j * row_bytes, first + c, &within);
+            if (byte_form) chunk_bytes(type, block, &q0, &q1);
+            else chunk_levels(type, block, within, &q0, &q1);
+            if (is_float(type)) acc[j] += q0 * x0 + q1 * x1;
+            else acc[j] += (vf)sm[j * sm_stride + k * c] * (q0 * x0 + q1 * x1);
+        }
+    }
+    // The four sums at once: halve each vector and add pairs of rows, twice.
+    const vf a01 = __builtin_shufflevector(acc[0], acc[1], 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)
+        + __builtin_shufflevector(acc[0], acc[1], 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+    const vf a23 = __builtin_shufflevector(acc[2], acc[3], 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)
+        + __builtin_shufflevector(acc[2], acc[3], 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+    // Lanes 0-7 row 0, 8-15 row 1 (a01); likewise rows 2, 3: fold each 8 into 4.
+    const vf b = __builtin_shufflevector(a01, a23, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27)
+        + __builtin_shufflevector(a01, a23, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+    // Four lanes a row now: rows 0, 1, 2, 3 in lanes 0-3, 4-7, 8-11, 12-15.
+    const vf8 h = __builtin_shufflevector(b, b, 0, 1, 4, 5, 8, 9, 12, 13)
+        + __builtin_shufflevector(b, b, 2, 3, 6, 7, 10, 11, 14, 15);
+    const vf4 g = __builtin_shufflevector(h, h, 0, 2, 4, 6) + __builtin_shufflevector(h, h, 1, 3, 5, 7);
+#pragma clang loop unroll(full)
+    for (int j = 0; j < ROW_BLOCK; j++) out[j] += g[j];
+}
+
+/// The scales of chunks first..<first+count of ROW_BLOCK rows into `sm` (`stride` floats a
+/// row) and each row's offset terms against X's chunk sums as a vector to sum.
+ALWAYS void prepare_row_block(
+    const int type, const ScalePlan *plan, const uint8_t *row, size_t row_bytes, int first, const float *xsums,
+    float *sm, int stride, vf *offsets) {
+    const int count = plan->count;
+    for (int j = 0; j < ROW_BLOCK; j++) {
+        offsets[j] = 0;
+        if (is_float(type)) continue;
+        float *s = sm + j * stride;
+        row_scales(type, plan, row + j * row_bytes, first, s);
+        if (has_offset(type))
+            for (int i = 0; i < 2 * count; i += 16) offsets[j] += ld_f(s + i) * ld_f(xsums + 2 * first + i);
+    }
 }
 
 /// `group` rows of X: each chunk's weights are formed in registers and dotted with all of them.
@@ -444,20 +592,48 @@ ALWAYS void rows_product(
     if (byte_form) byte_form_inputs(x, chunks, byte_inputs);
     const float *one_row_x = byte_form ? byte_inputs : x;
     float sm[4 * SEGMENT_CHUNKS + 16], sums[MAX_GROUP];
-    for (int r = 0; r < rows; r++) {
+    int r = 0;
+    if (one_row && tail == 0 && ISA_LEVEL != 1) {
+        enum { stride = 2 * SEGMENT_CHUNKS + 16 };
+        // Scales of the next block of rows are formed before this block's dot products: read
+        // right after they are stored, the vector stores stalled the loads that broadcast them.
+        float block_sm[2][ROW_BLOCK * stride];
+        vf offsets[2][ROW_BLOCK];
+        const int single = chunks <= SEGMENT_CHUNKS;
+        const ScalePlan whole = scale_plan(type, single ? chunks : SEGMENT_CHUNKS), segment = whole;
+        if (single && rows >= ROW_BLOCK)
+            prepare_row_block(type, &whole, w, row_bytes, 0, xsums, block_sm[0], stride, offsets[0]);
+        for (int b = 0; r + ROW_BLOCK <= rows; r += ROW_BLOCK, b ^= 1) {
+            const uint8_t *row = w + (size_t)r * row_bytes;
+            for (size_t o = 0; o < ROW_BLOCK * row_bytes; o += 64) __builtin_prefetch(row + PREFETCH_BYTES + o, 0, 3);
+            float block_sums[ROW_BLOCK] = {0};
+            if (single) {
+                if (r + 2 * ROW_BLOCK <= rows)
+                    prepare_row_block(type, &whole, row + ROW_BLOCK * row_bytes, row_bytes, 0, xsums, block_sm[b ^ 1],
+                        stride, offsets[b ^ 1]);
+                segment_row_block(
+                    type, byte_form, row, row_bytes, 0, chunks, one_row_x, block_sm[b], stride, offsets[b], block_sums);
+            } else {
+                for (int first = 0; first < chunks; first += SEGMENT_CHUNKS) {
+                    const int count = chunks - first < SEGMENT_CHUNKS ? chunks - first : SEGMENT_CHUNKS;
+                    const ScalePlan plan = count == SEGMENT_CHUNKS ? segment : scale_plan(type, count);
+                    prepare_row_block(type, &plan, row, row_bytes, first, xsums, block_sm[0], stride, offsets[0]);
+                    segment_row_block(
+                        type, byte_form, row, row_bytes, first, count, one_row_x, block_sm[0], stride, offsets[0],
+                        block_sums);
+                }
+            }
+            for (int j = 0; j < ROW_BLOCK; j++) y[r + j] = (accumulate ? y[r + j] : 0) + block_sums[j];
+        }
+    }
+    for (; r < rows; r++) {
         const uint8_t *row = w + (size_t)r * row_bytes;
         for (size_t o = 0; o < row_bytes; o += 64) __builtin_prefetch(row + PREFETCH_BYTES + o, 0, 3);
         for (int first = 0; first < chunks; first += SEGMENT_CHUNKS) {
             const int count = chunks - first < SEGMENT_CHUNKS ? chunks - first : SEGMENT_CHUNKS;
             if (!is_float(type)) {
-                const int k = scale_floats(type);
-                for (int c = 0; c < count; c++) {
-                    int within;
-                    const uint8_t *block = chunk_block(type, row, first + c, &within);
-                    chunk_scales(type, block, within, sm + k * c);
-                }
-                if (one_row && has_offset(type))
-                    for (int j = 2 * count; j < 2 * count + 16; j++) sm[j] = 0;
+                const ScalePlan plan = scale_plan(type, count);
+                row_scales(type, &plan, row, first, sm);
             }
             if (one_row) {
                 const float s = segment_one_row(type, byte_form, row, first, count, one_row_x, sm, xsums);

@@ -121,6 +121,22 @@ import Testing
         }
     }
 
+    @Test(
+        "one row of X against blocks of four weight rows: scales read ahead, segments of 3, 18 and 41 chunks",
+        arguments: types)
+    func rowBlocks(type: GGMLType) {
+        // 18 chunks is a 576-column row (SmolLM2); 3 and 41 leave partial 8-chunk scale loads.
+        for chunks in [3, 18, 41] {
+            let columns = type.blockSize == 256 ? 256 * ((chunks + 7) / 8) : 32 * chunks
+            for rows in [4, 9, 13] {
+                let bytes = Self.randomRows(type, rows: rows, columns: columns, seed: UInt64(rows * 100 + chunks))
+                bytes.withUnsafeBytes {
+                    Self.check(type, bytes: $0.baseAddress!, rows: rows, columns: columns, m: 1, seed: UInt64(chunks))
+                }
+            }
+        }
+    }
+
     @Test("rows of one block, where a row's only block is also its last")
     func oneBlockRows() {
         for type in Self.types {
