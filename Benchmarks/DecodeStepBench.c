@@ -56,7 +56,9 @@ static void step(const Matrix *all, const float *x, const void *xq, int m, int s
         const Matrix *a = &all[k];
         const int chunks = a->rows / 64 < split ? (a->rows / 64 > 0 ? a->rows / 64 : 1) : split;
         for (int c = 0; c < chunks; c++) {
-            const int lo = a->rows * c / chunks, hi = a->rows * (c + 1) / chunks;
+            // Range ends on multiples of 16 rows (the 8-bit kernel's lanes), as the engine cuts them.
+            const int groups = (a->rows + 15) / 16, lo = 16 * (groups * c / chunks);
+            const int hi = c + 1 == chunks ? a->rows : 16 * (groups * (c + 1) / chunks);
             const uint8_t *w = a->w + (size_t)lo * a->row_bytes;
             if (int8 && sadi_rows_product_q8_reads(a->type))
                 sadi_rows_product_q8(a->type, w, a->row_bytes, hi - lo, a->columns, xq, m, y + lo, a->rows, 0);

@@ -592,6 +592,10 @@ ALWAYS void rows_product(
     if (byte_form) byte_form_inputs(x, chunks, byte_inputs);
     const float *one_row_x = byte_form ? byte_inputs : x;
     float sm[4 * SEGMENT_CHUNKS + 16], sums[MAX_GROUP];
+    // The bytes before the first prefetched ones, requested all at once: a range of rows the
+    // thread pool hands out starts cold.
+    const size_t cold = (size_t)rows * row_bytes < PREFETCH_BYTES ? (size_t)rows * row_bytes : PREFETCH_BYTES;
+    for (size_t o = 0; o < cold; o += 64) __builtin_prefetch(w + o, 0, 3);
     int r = 0;
     if (one_row && tail == 0 && ISA_LEVEL != 1) {
         enum { stride = 2 * SEGMENT_CHUNKS + 16 };

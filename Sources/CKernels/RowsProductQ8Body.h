@@ -160,6 +160,32 @@ ALWAYS vi q8_dot4(vi acc, vu u, const uint8_t *x, const int wide) {
 #endif
 }
 
+#if ISA_LEVEL == 3
+/// Words 0..3 of the 16 bytes at base + offsets[l], lane l in w[k]: sixteen 16-byte loads
+/// (four rows a register) and a 16×4 transpose of words, in place of gathers (measured ~1.5x
+/// faster for a chunk of Q4 levels on Zen 5, whose gathers are slow).
+ALWAYS void q8_words4(const uint8_t *base, vi offsets, vu w[4]) {
+    __m512i r[4];
+#pragma clang loop unroll(full)
+    for (int j = 0; j < 4; j++) {
+        __m512i v = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)(base + offsets[4 * j])));
+        v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(base + offsets[4 * j + 1])), 1);
+        v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(base + offsets[4 * j + 2])), 2);
+        r[j] = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(base + offsets[4 * j + 3])), 3);
+    }
+    // r[j] word 4i + k is row 4j + i's word k. Words 0 and 1 (2 and 3) of rows 0..7 from r0, r1,
+    // and of rows 8..15 from r2, r3; then the halves joined.
+    const __m512i even = _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29);
+    const __m512i odd = _mm512_setr_epi32(2, 6, 10, 14, 18, 22, 26, 30, 3, 7, 11, 15, 19, 23, 27, 31);
+    const __m512i a01 = _mm512_permutex2var_epi32(r[0], even, r[1]), a23 = _mm512_permutex2var_epi32(r[0], odd, r[1]);
+    const __m512i b01 = _mm512_permutex2var_epi32(r[2], even, r[3]), b23 = _mm512_permutex2var_epi32(r[2], odd, r[3]);
+    w[0] = (vu)_mm512_shuffle_i64x2(a01, b01, 0x44);
+    w[1] = (vu)_mm512_shuffle_i64x2(a01, b01, 0xEE);
+    w[2] = (vu)_mm512_shuffle_i64x2(a23, b23, 0x44);
+    w[3] = (vu)_mm512_shuffle_i64x2(a23, b23, 0xEE);
+}
+#endif
+
 ALWAYS int q8_block_bytes(const int type) { return type == GGML_Q4_0 ? 18 : type == GGML_Q4_1 ? 20 : 34; }
 
 /// The levels u (8 words of 4 values, in value order) and the a, b of one chunk of sixteen
@@ -171,8 +197,12 @@ ALWAYS void q8_unpack(const int type, const uint8_t *block, vi offsets, vu u[8],
     case GGML_Q4_0: case GGML_Q4_1: {
         const uint8_t *qs = block + (type == GGML_Q4_0 ? 2 : 4);
         vu g[4];
+#if ISA_LEVEL == 3
+        q8_words4(qs, offsets, g);
+#else
         q8_gather2(qs, offsets, &g[0], &g[1]);
         q8_gather2(qs + 8, offsets, &g[2], &g[3]);
+#endif
         for (int k = 0; k < 4; k++) {
             // Byte j's low nibble is value j, its high nibble value j + 16.
             u[k] = g[k] & 0x0F0F0F0Fu;
@@ -182,11 +212,17 @@ ALWAYS void q8_unpack(const int type, const uint8_t *block, vi offsets, vu u[8],
         return;
     }
     default: {  // Q8_0: the signed quants moved to 0..255
+#if ISA_LEVEL == 3
+        q8_words4(block + 2, offsets, u);
+        q8_words4(block + 18, offsets, u + 4);
+        for (int k = 0; k < 8; k++) u[k] ^= 0x80808080u;
+#else
         for (int k = 0; k < 8; k += 2) {
             q8_gather2(block + 2 + 4 * k, offsets, &u[k], &u[k + 1]);
             u[k] ^= 0x80808080u;
             u[k + 1] ^= 0x80808080u;
         }
+#endif
         *b = *a * -128.0f;
         return;
     }
@@ -236,6 +272,11 @@ ALWAYS void q8_rows_product(
     const int chunks = columns / 32;
     const size_t xrow = (size_t)chunks * Q8_BLOCK;
     vf sums[Q8_MAX_GROUP];
+    // The rows before the first prefetched ones, requested all at once: a range of rows the
+    // thread pool hands out starts cold, and sixteen rows' gathers waiting on memory chunk by
+    // chunk cost microseconds a range (measured: 35% of a batched step at 8 ranges a matrix).
+    const size_t cold = (size_t)(rows < 16 * Q8_AHEAD ? rows : 16 * Q8_AHEAD) * row_bytes;
+    for (size_t o = 0; o < cold; o += 64) __builtin_prefetch(w + o, 0, 3);
     for (int r0 = 0; r0 < rows; r0 += 16) {
         const int lanes = rows - r0 < 16 ? rows - r0 : 16;
         // Lanes past the last row read row 0 again and are not stored.
