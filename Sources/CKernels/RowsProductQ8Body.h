@@ -191,7 +191,15 @@ ALWAYS int q8_block_bytes(const int type) { return type == GGML_Q4_0 ? 18 : type
 /// The levels u (8 words of 4 values, in value order) and the a, b of one chunk of sixteen
 /// rows, the chunk at `block` in row 0 and `offsets` further in the others.
 ALWAYS void q8_unpack(const int type, const uint8_t *block, vi offsets, vu u[8], vf *a, vf *b) {
+#if ISA_LEVEL == 3
+    // Sixteen scalar loads put together: faster than the gather here too (Zen 5: 10% a step).
+#define W(l) (int)ld_u32(block + offsets[l])
+    const vu header = (vu)_mm512_setr_epi32(
+        W(0), W(1), W(2), W(3), W(4), W(5), W(6), W(7), W(8), W(9), W(10), W(11), W(12), W(13), W(14), W(15));
+#undef W
+#else
     const vu header = q8_gather(block, offsets);
+#endif
     *a = q8_halves(header);
     switch (type) {
     case GGML_Q4_0: case GGML_Q4_1: {

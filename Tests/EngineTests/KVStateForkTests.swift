@@ -18,4 +18,41 @@ import Testing
         #expect(grandchild.capacity == 3 + 4)
         #expect(grandchild.length == 503 && grandchild.inherited == 500 && grandchild.ownLength == 3)
     }
+
+    @Test("a state that outgrows its block keeps every layer's keys and values, in 2 MB pages or not")
+    func growthKeepsPositions() {
+        // 30 layers × 192 floats: the first block (2 positions) is small, the grown one (1,024
+        // positions, 47 MB) is past KVState.hugePageBytes.
+        let state = KVState(layerCount: 30, width: 192, capacity: 2)
+        func value(_ layer: Int, _ position: Int, _ i: Int, _ isKey: Bool) -> Float {
+            Float(layer * 100_000 + position * 1_000 + i) * (isKey ? 1 : -1)
+        }
+        func write(_ positions: Range<Int>) {
+            state.reserve(positions.upperBound)
+            for layer in 0..<30 {
+                for position in positions {
+                    let k = state.ownKeys(layer, at: position), v = state.ownValues(layer, at: position)
+                    for i in 0..<192 {
+                        k[i] = value(layer, position, i, true)
+                        v[i] = value(layer, position, i, false)
+                    }
+                }
+            }
+            state.advance(by: positions.count)
+        }
+        write(0..<2)
+        write(2..<1_024)
+        #expect(state.capacity >= 1_024 && state.length == 1_024)
+        var wrong = 0
+        for layer in 0..<30 {
+            let own = state.segments(layer, total: 1_024).own
+            for position in 0..<1_024 {
+                for i in stride(from: 0, to: 192, by: 37) {
+                    if own.keys[position * 192 + i] != value(layer, position, i, true) { wrong += 1 }
+                    if own.values[position * 192 + i] != value(layer, position, i, false) { wrong += 1 }
+                }
+            }
+        }
+        #expect(wrong == 0, "\(wrong) stored keys or values changed when the state grew")
+    }
 }

@@ -19,8 +19,9 @@ public final class KVState: @unchecked Sendable {
     private(set) var capacity: Int
     private var keys: [UnsafeMutablePointer<Float>]
     private var values: [UnsafeMutablePointer<Float>]
-    /// One block holding every layer's keys and values (`keys` and `values` point into it).
-    private var storage: UnsafeMutableRawPointer
+    /// One block holding every layer's keys and values when the state is large (`keys` and
+    /// `values` point into it); nil when each layer's are allocated on their own.
+    private var storage: UnsafeMutableRawPointer?
 
     public convenience init(layerCount: Int, width: Int, capacity: Int = 64) {
         self.init(layerCount: layerCount, width: width, capacity: capacity, parent: nil, inherited: 0)
@@ -36,30 +37,48 @@ public final class KVState: @unchecked Sendable {
         (storage, keys, values) = Self.allocate(layerCount: layerCount, width: width, capacity: max(capacity, 1))
     }
 
-    deinit { free(storage) }
+    deinit { Self.release(storage, keys, values) }
 
-    /// Bytes from which a state's block is asked for in 2 MB pages: decoding many sequences
-    /// reads every state's keys and values each step, a stream far larger than the caches,
-    /// and with 4 KB pages its address translations cost about a seventh of attention's time.
+    /// Bytes from which a state's keys and values are one block in 2 MB pages: decoding many
+    /// sequences reads every state each step, a stream far larger than the caches, and with
+    /// 4 KB pages its address translations cost about a seventh of attention's time. Smaller
+    /// states (a sweep's hundreds of forks) keep one allocation a layer: as blocks, the official
+    /// COPA grid peaked 80 MB higher.
     static let hugePageBytes = 4 << 20
 
-    /// Every layer's keys, then every layer's values, `capacity` positions each, in one block.
+    /// Every layer's keys and values for `capacity` positions: one block of all keys then all
+    /// values when large, else an allocation each.
     private static func allocate(layerCount: Int, width: Int, capacity: Int) -> (
-        UnsafeMutableRawPointer, [UnsafeMutablePointer<Float>], [UnsafeMutablePointer<Float>]
+        UnsafeMutableRawPointer?, [UnsafeMutablePointer<Float>], [UnsafeMutablePointer<Float>]
     ) {
-        let perLayer = capacity * width, bytes = max(2 * layerCount * perLayer * MemoryLayout<Float>.stride, 64)
-        let huge = bytes >= hugePageBytes
+        let perLayer = capacity * width, bytes = 2 * layerCount * perLayer * MemoryLayout<Float>.stride
+        guard bytes >= hugePageBytes else {
+            let keys = (0..<layerCount).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: perLayer) }
+            let values = (0..<layerCount).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: perLayer) }
+            return (nil, keys, values)
+        }
         var raw: UnsafeMutableRawPointer?
-        guard posix_memalign(&raw, huge ? 2 << 20 : 64, bytes) == 0, let raw else {
+        guard posix_memalign(&raw, 2 << 20, bytes) == 0, let raw else {
             fatalError("KVState: cannot allocate \(bytes) bytes for \(capacity) positions")
         }
         #if os(Linux)
-        if huge { _ = madvise(raw, bytes, MADV_HUGEPAGE) }
+        _ = madvise(raw, bytes, MADV_HUGEPAGE)
         #endif
         let base = raw.bindMemory(to: Float.self, capacity: bytes / MemoryLayout<Float>.stride)
         let keys = (0..<layerCount).map { base + $0 * perLayer }
         let values = (0..<layerCount).map { base + (layerCount + $0) * perLayer }
         return (raw, keys, values)
+    }
+
+    private static func release(
+        _ storage: UnsafeMutableRawPointer?, _ keys: [UnsafeMutablePointer<Float>], _ values: [UnsafeMutablePointer<Float>]
+    ) {
+        if let storage {
+            free(storage)
+        } else {
+            keys.forEach { $0.deallocate() }
+            values.forEach { $0.deallocate() }
+        }
     }
 
     /// Tokens stored in this state itself (not read from the parent).
@@ -129,7 +148,7 @@ public final class KVState: @unchecked Sendable {
             grownKeys[l].update(from: keys[l], count: ownLength * width)
             grownValues[l].update(from: values[l], count: ownLength * width)
         }
-        free(storage)
+        Self.release(storage, keys, values)
         (storage, keys, values) = (grown, grownKeys, grownValues)
         capacity = newCapacity
     }
